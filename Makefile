@@ -1,0 +1,56 @@
+# dlbook: the two commands a reader needs are `make lab` and `make test`.
+# Both create .venv themselves on a machine with only Python 3.10+ and make.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+# Chapters are compared with their stored outputs under strict nbval.
+NBVAL  := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600 -p no:cacheprovider
+
+.PHONY: lab test test-unit test-notebooks lint bench book clean help
+
+help:
+	@echo "make lab    open the book in JupyterLab (creates .venv)"
+	@echo "make test   run every test: lint, types, unit, notebooks (creates .venv)"
+	@echo "make bench  time dlbook against its peers, write benchmarks/RESULTS.md"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per extra set, redone when pyproject.toml changes.
+$(VENV)/.stamp-lab: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e '.[lab]'
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e '.[test]'
+	touch $@
+
+$(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install torch==2.13.0 || $(PIP) install 'torch>=2.0'
+	$(PIP) install -e '.[test,bench]'
+	touch $@
+
+lab: $(VENV)/.stamp-lab
+	$(VENV)/bin/jupyter lab chapters/
+
+lint: $(VENV)/.stamp-test
+	$(PY) -m ruff check dlbook tests benchmarks
+	$(PY) -m ruff format --check dlbook tests benchmarks
+	$(PY) -m mypy
+
+# pytest exits 5 when it collects nothing: that is a failure here, said aloud.
+test-unit: $(VENV)/.stamp-test
+	$(PY) -m pytest tests || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest collected no tests: failing"; exit $$rc; }
+
+test-notebooks: $(VENV)/.stamp-test
+	$(PY) -m pytest $(NBVAL) chapters || { rc=$$?; [ $$rc -eq 5 ] && echo "nbval collected no chapters: failing"; exit $$rc; }
+
+test: lint test-unit test-notebooks
+
+bench: $(VENV)/.stamp-bench
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
