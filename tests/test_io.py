@@ -1,0 +1,41 @@
+"""Atomic writes never leave a half-written file; bad files are set aside, not deleted."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlbook._io import atomic_write, atomic_write_text, set_aside
+
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    p = tmp_path / "sub" / "f.txt"
+    atomic_write_text(p, "one")
+    atomic_write_text(p, "two")
+    assert p.read_text() == "two"
+    assert [q.name for q in p.parent.iterdir()] == ["f.txt"]  # no temporary left behind
+
+
+def test_failed_write_keeps_old_file(tmp_path):
+    p = tmp_path / "f.txt"
+    atomic_write_text(p, "old")
+
+    def boom(f):
+        f.write(b"partial")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(p, boom)
+    assert p.read_text() == "old"
+    assert [q.name for q in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_set_aside_keeps_the_bytes(tmp_path):
+    p = tmp_path / "progress.json"
+    p.write_text("{not json")
+    first = set_aside(p)
+    p.write_text("{again")
+    second = set_aside(p)
+    assert not p.exists()
+    assert first != second
+    assert first.read_text() == "{not json" and second.read_text() == "{again"
+    assert first.name.startswith("progress.json.corrupt-")
