@@ -36,8 +36,8 @@ lab: $(VENV)/.stamp-lab
 	$(VENV)/bin/jupyter lab chapters/
 
 lint: $(VENV)/.stamp-test
-	$(PY) -m ruff check dlbook tests benchmarks
-	$(PY) -m ruff format --check dlbook tests benchmarks
+	$(PY) -m ruff check conftest.py dlbook tests benchmarks
+	$(PY) -m ruff format --check conftest.py dlbook tests benchmarks
 	$(PY) -m mypy
 
 # pytest exits 5 when it collects nothing: that is a failure here, said aloud.

@@ -237,7 +237,7 @@ def _make_fake_module() -> types.ModuleType:
         attr = getattr(np, name)
         if callable(attr) and not isinstance(attr, type):
             return wrapped(name)
-        return attr  # dtypes (float32), constants (pi, newaxis), np.random is refused below
+        return attr  # dtypes (float32), constants (pi, newaxis)
 
     setattr(mod, "__getattr__", module_getattr)  # noqa: B010  (a module-level __getattr__)
     for name, fn in special.items():

@@ -1,0 +1,67 @@
+"""Project-wide pytest set-up, loaded for the unit tests and for the chapters under nbval.
+
+- Progress bars are off and exercise progress goes to a throw-away DLBOOK_HOME, set
+  before any notebook kernel starts (kernels inherit the environment).
+- stderr is not compared under nbval: warnings and library chatter differ between
+  installs, while the book's evidence is in stdout and displayed results.
+- Each chapter's execution time is printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+_chapter_seconds: dict[str, float] = defaultdict(float)
+
+
+def pytest_configure(config):
+    os.environ["DLBOOK_PROGRESS"] = "0"
+    if "DLBOOK_HOME" not in os.environ:
+        os.environ["DLBOOK_HOME"] = tempfile.mkdtemp(prefix="dlbook-home-")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    if config.getoption("nbval", default=False) or config.getoption("nbval_lax", default=False):
+        _ignore_stderr_in_nbval()
+
+
+def _ignore_stderr_in_nbval() -> None:
+    from nbval.plugin import IPyNbCell  # noqa: PLC0415  (nbval is a test dependency)
+
+    if getattr(IPyNbCell.compare_outputs, "_dlbook_ignores_stderr", False):
+        return
+    original = IPyNbCell.compare_outputs
+
+    def compare_outputs(self, test, ref, skip_compare=None):
+        def keep(outputs):
+            return [
+                o
+                for o in outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+
+        return original(self, keep(test), keep(ref), skip_compare)
+
+    compare_outputs._dlbook_ignores_stderr = True  # type: ignore[attr-defined]
+    IPyNbCell.compare_outputs = compare_outputs
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb") and report.when in ("setup", "call", "teardown"):
+        _chapter_seconds[Path(path).name] += report.duration
+
+
+def pytest_sessionstart(session):
+    session.config._dlbook_t0 = time.perf_counter()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _chapter_seconds:
+        return
+    terminalreporter.section("chapter execution time (2-core budget: 00-01 60 s, others 90 s)")
+    for name, seconds in sorted(_chapter_seconds.items()):
+        terminalreporter.write_line(f"{name:<45} {seconds:6.1f} s")
+    terminalreporter.write_line(f"{'all chapters':<45} {sum(_chapter_seconds.values()):6.1f} s")

@@ -1,0 +1,121 @@
+"""Checks that a stored chapter is the honest record of a real top-to-bottom run.
+
+Used by tests/test_notebook_hygiene.py on every chapter, and tested on small
+notebooks built in code (nbformat) whose names say the expected outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from dlbook import glossary
+
+CHAPTER_FILES = {
+    "00_history.ipynb",
+    "01_perceptron.ipynb",
+    "02_backpropagation.ipynb",
+    "03_softmax_cross_entropy.ipynb",
+    "04_training_deep_networks.ipynb",
+    "05_convolutional_networks.ipynb",
+    "06_recurrent_networks.ipynb",
+    "07_restricted_boltzmann_machines.ipynb",
+    "08_deep_belief_networks.ipynb",
+    "09_deep_q_networks.ipynb",
+    "10_word_vectors.ipynb",
+    "11_applications_and_limits.ipynb",
+    "A_running_on_a_gpu.ipynb",
+    "B_glossary.ipynb",
+}
+MAX_BYTES = 3 * 1024 * 1024
+MARKER = re.compile(r"#\s*NBVAL_(IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION)\b(.*)")
+TITLE = re.compile(r"^# (\d\d|[A-Z]) · .+ \([^()]*[\uac00-\ud7a3][^()]*\)\s*$")
+# **English term** (한국어): the Korean must be the glossary's.
+TERM = re.compile(r"\*\*([^*\n]+?)\*\*\s*\(([^()\n]*[\uac00-\ud7a3][^()\n]*)\)")
+
+
+def code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def problems(path: str | Path) -> list[str]:
+    """Everything wrong with a stored chapter; an empty list means it is clean."""
+    path = Path(path)
+    found: list[str] = []
+    if path.stat().st_size > MAX_BYTES:
+        found.append(f"{path.name}: {path.stat().st_size / 2**20:.1f} MB, more than 3 MB")
+    nb = nbformat.read(path, as_version=4)
+    cells = code_cells(nb)
+    counts = [c.execution_count for c in cells]
+    if any(n is None for n in counts):
+        first = next(i for i, c in enumerate(cells) if c.execution_count is None)
+        found.append(f"{path.name}: code cell {first} was never run (store a top-to-bottom run)")
+    elif counts != list(range(1, len(cells) + 1)):
+        found.append(
+            f"{path.name}: execution counts {counts[:8]}... are not 1..n (not one clean run)"
+        )
+    for i, cell in enumerate(cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append(f"{path.name}: code cell {i} stores an error ({out.get('ename')})")
+        for n, line in enumerate(cell.source.splitlines()):
+            m = MARKER.search(line)
+            if not m:
+                continue
+            reason = m.group(2).lstrip(":").strip()
+            if n != 0:
+                found.append(
+                    f"{path.name}: code cell {i}: NBVAL_{m.group(1)} must be the first line"
+                )
+            if not reason:
+                found.append(
+                    f"{path.name}: code cell {i}: NBVAL_{m.group(1)} needs a reason: '# NBVAL_{m.group(1)}: why'"
+                )
+    return found
+
+
+def anatomy_problems(path: str | Path) -> list[str]:
+    """The parts every chapter has (DESIGN §3): a title with its Korean name, the set-up cell."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    if path.name not in CHAPTER_FILES:
+        found.append(f"{path.name}: not one of the fixed chapter file names (DESIGN.md §1)")
+    first = nb.cells[0] if nb.cells else None
+    title = first.source.splitlines()[0] if first is not None and first.source else ""
+    if first is None or first.cell_type != "markdown" or not TITLE.match(title):
+        found.append(
+            f"{path.name}: first cell must be a title like '# 05 · Convolutional networks (합성곱 신경망)'"
+        )
+    cells = code_cells(nb)
+    if (
+        not cells
+        or "import dlbook as dl" not in cells[0].source
+        or "dl.setup_notebook(" not in cells[0].source
+    ):
+        found.append(
+            f"{path.name}: the first code cell must import dlbook as dl and call dl.setup_notebook(seed=...)"
+        )
+    return found
+
+
+def glossary_problems(path: str | Path) -> list[str]:
+    """Every '**term** (한국어)' in the chapter's text agrees with the glossary data file."""
+    nb = nbformat.read(Path(path), as_version=4)
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for en, ko in TERM.findall(cell.source):
+            try:
+                term = glossary.lookup(en)
+            except KeyError:
+                found.append(f"{Path(path).name}: '{en}' ({ko}) is not in dlbook/data/glossary.csv")
+                continue
+            if term.ko != ko.strip():
+                found.append(
+                    f"{Path(path).name}: '{en}' is given as ({ko}); the glossary says ({term.ko})"
+                )
+    return found

@@ -1,0 +1,113 @@
+"""Every stored chapter is a clean, honest run; the checks themselves are tested on tiny notebooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from tests.notebook_checks import anatomy_problems, glossary_problems, problems
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def test_there_are_chapters():
+    assert len(CHAPTERS) >= 2, "chapters/ holds no notebooks: nbval would test nothing"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_chapter_is_a_clean_run(path):
+    assert problems(path) == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_chapter_anatomy(path):
+    assert anatomy_problems(path) == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_korean_terms_match_glossary(path):
+    assert glossary_problems(path) == []
+
+
+# --- the checks, on notebooks built in code --------------------------------------------
+
+
+def _write(tmp_path, name, cells):
+    nb = new_notebook(cells=cells)
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+def _ran(source, n, outputs=()):
+    cell = new_code_cell(source, execution_count=n)
+    cell.outputs = list(outputs)
+    return cell
+
+
+SETUP = "import dlbook as dl\nrng = dl.setup_notebook(seed=0)"
+TITLE = "# 01 · The perceptron (퍼셉트론)"
+
+
+def test_clean_notebook_passes(tmp_path):
+    path = _write(
+        tmp_path,
+        "01_perceptron.ipynb",
+        [new_markdown_cell(TITLE), _ran(SETUP, 1), _ran("1 + 1", 2)],
+    )
+    assert problems(path) == [] and anatomy_problems(path) == []
+
+
+def test_unexecuted_cell_fails(tmp_path):
+    path = _write(tmp_path, "nb_unrun.ipynb", [_ran(SETUP, 1), new_code_cell("1 + 1")])
+    assert any("never run" in p for p in problems(path))
+
+
+def test_out_of_order_run_fails(tmp_path):
+    path = _write(tmp_path, "nb_reordered.ipynb", [_ran(SETUP, 3), _ran("1", 1)])
+    assert any("not 1..n" in p for p in problems(path))
+
+
+def test_stored_error_fails(tmp_path):
+    err = new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])
+    path = _write(tmp_path, "nb_error.ipynb", [_ran("1/0", 1, [err])])
+    assert any("stores an error" in p for p in problems(path))
+
+
+@pytest.mark.parametrize(
+    ("source", "ok"),
+    [
+        ("# NBVAL_IGNORE_OUTPUT: timings vary\nprint(1)", True),
+        ("# NBVAL_IGNORE_OUTPUT\nprint(1)", False),
+        ("# NBVAL_IGNORE_OUTPUT:   \nprint(1)", False),
+        ("print(1)\n# NBVAL_IGNORE_OUTPUT: too late", False),
+    ],
+)
+def test_ignore_output_needs_a_first_line_reason(tmp_path, source, ok):
+    path = _write(tmp_path, "nb_marker.ipynb", [_ran(source, 1)])
+    assert (problems(path) == []) is ok
+
+
+def test_oversized_notebook_fails(tmp_path):
+    big = new_output("stream", name="stdout", text="x" * (3 * 1024 * 1024 + 10))
+    path = _write(tmp_path, "nb_big.ipynb", [_ran("print('x' * 3_000_000)", 1, [big])])
+    assert any("more than 3 MB" in p for p in problems(path))
+
+
+def test_anatomy_flags_missing_title_and_setup(tmp_path):
+    path = _write(tmp_path, "99_unknown.ipynb", [new_markdown_cell("# Chapter"), _ran("x = 1", 1)])
+    found = anatomy_problems(path)
+    assert len(found) == 3
+
+
+def test_glossary_mismatch_is_found(tmp_path):
+    md = "The **perceptron** (퍼셉트론) and **backpropagation** (역전파) and **zorbl** (조르블)."
+    path = _write(tmp_path, "nb_terms.ipynb", [new_markdown_cell(md)])
+    found = glossary_problems(path)
+    assert len(found) == 2
+    assert any("glossary says (오류역전파)" in p for p in found)
+    assert any("zorbl" in p for p in found)
