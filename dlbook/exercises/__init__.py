@@ -1,0 +1,64 @@
+"""Checked exercises: one module per chapter, and the machinery that checks them.
+
+    from dlbook.exercises import ch01
+    def step(z):
+        raise NotImplementedError      # the reader's code replaces this
+    ch01.step_function.check(step)     # prints ✓ passed / ✗ what is wrong / · not attempted yet
+    ch01.step_function.hint()          # Hint 1/3: ...   (each call the next one)
+    ch01.step_function.panel(step)     # the same with Check / Hint / Solution buttons
+
+    from dlbook import exercises
+    exercises.catalog("01")            # every exercise and quiz of chapter 01
+    exercises.get("01.step_function")
+    exercises.show_progress()          # what you have passed so far
+
+Writing an exercise (in ``dlbook/exercises/chNN.py``): :func:`function_exercise`
+for "write this function" exercises checked against a reference on named
+:class:`Case` inputs; :class:`Exercise` with a checker built from
+:mod:`dlbook.exercises.checks` for anything else; :class:`Quiz` for a question.
+The machinery is introduced in chapter 00.
+"""
+
+from __future__ import annotations
+
+from . import checks, progress
+from .core import (
+    Case,
+    CheckFailure,
+    Exercise,
+    Quiz,
+    Result,
+    Text,
+    catalog,
+    chapter_modules,
+    collect,
+    function_exercise,
+    get,
+)
+
+__all__ = [
+    "Case",
+    "CheckFailure",
+    "Exercise",
+    "Quiz",
+    "Result",
+    "Text",
+    "catalog",
+    "chapter_modules",
+    "checks",
+    "collect",
+    "function_exercise",
+    "get",
+    "progress",
+    "show_progress",
+]
+
+
+def show_progress(chapter: str | int | None = None) -> None:
+    """Print how many exercises you have passed, with one line per exercise.
+
+    ``progress.summary(chapter)`` gives the same as data (counts and rows).
+    The lines hold dates, so a chapter that calls this marks the cell
+    ``# NBVAL_IGNORE_OUTPUT: progress depends on the reader``.
+    """
+    print(progress.summary(chapter))

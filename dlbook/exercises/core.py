@@ -1,0 +1,625 @@
+"""Checked exercises and quizzes: the machinery behind every chapter's exercises.
+
+An :class:`Exercise` has an id (``"03.stable_softmax"``: chapter, dot, snake_case),
+a prompt, a checker, tiered hints, a reference solution and a few typical wrong
+answers. ``ex.check(fn)`` runs the checker on the reader's function and prints one
+line; it never raises into the notebook::
+
+    ✓ 01.step_function: passed (5 cases)
+    ✗ 01.step_function: on case 'z = 0': expected 1.0 at index 0, got 0.0; max abs error 1.0 ...
+    · 01.step_function: not attempted yet
+
+How a result shows in a notebook: ``check`` prints the line and returns the
+:class:`Result`; a Result as the last expression of a cell shows nothing more (it
+has an empty ``_ipython_display_``), so the line appears exactly once, as a
+deterministic stdout stream that strict ``nbval`` can compare. ``str(result)`` is
+the line. ``evaluate`` gives the same Result without printing or recording.
+
+Chapter modules ``dlbook.exercises.chNN`` define exercises at module level;
+:func:`catalog` finds them. The machinery is introduced in chapter 00.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import importlib
+import inspect
+import pkgutil
+import re
+import sys
+import textwrap
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Literal
+
+from . import checks, progress
+from .checks import CheckFailure, NotAttempted
+
+__all__ = [
+    "Case",
+    "CheckFailure",
+    "Exercise",
+    "Quiz",
+    "Result",
+    "Text",
+    "catalog",
+    "chapter_modules",
+    "collect",
+    "function_exercise",
+    "get",
+]
+
+Status = Literal["passed", "failed", "not attempted"]
+_MARK = {"passed": "✓", "failed": "✗", "not attempted": "·"}
+_ID = re.compile(r"(\d{2})\.[a-z][a-z0-9_]*")
+_MODULE = re.compile(r"ch(\d{2})")
+NOT_ATTEMPTED = "not attempted yet"
+
+
+# --- results and texts -------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """The outcome of one check.
+
+    Attributes
+    ----------
+    exercise_id : str
+        ``"NN.snake_case"``.
+    status : {"passed", "failed", "not attempted"}
+    message : str
+        For the reader: ``"passed (5 cases)"``, what is wrong, or ``"not attempted yet"``.
+    tip : str
+        Appended to the printed line of a failure: ``"Try ch01.step.hint()"``.
+    """
+
+    exercise_id: str
+    status: Status
+    message: str
+    tip: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def __str__(self) -> str:
+        """The one printed line: ``"✓ 01.step_function: passed (5 cases)"``."""
+        line = f"{_MARK[self.status]} {self.exercise_id}: {self.message}"
+        if self.tip and self.status == "failed":
+            line += ("" if line.endswith((".", "?", "!")) else ".") + " " + self.tip
+        return line
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: :meth:`Exercise.check` has printed the line already."""
+
+    @classmethod
+    def from_line(cls, line: str) -> Result | None:
+        """Read a printed line back (for graders); ``None`` if it is not a result line."""
+        m = re.match(r"([✓✗·]) (\d{2}\.[a-z][a-z0-9_]*): (.*)$", line.strip())
+        if m is None:
+            return None
+        status = {v: k for k, v in _MARK.items()}[m.group(1)]
+        return cls(m.group(2), status, m.group(3))  # type: ignore[arg-type]
+
+
+class Text(str):
+    """A string that a notebook shows as plain text (no quotes): hints and solutions."""
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+def _record(result: Result) -> None:
+    """Store an attempt; a store that cannot be written warns and does not break the check."""
+    try:
+        progress.record(result.exercise_id, result.status)
+    except Exception as exc:  # a read-only home, a full disk: the check itself is fine
+        warnings.warn(
+            f"dlbook: could not save exercise progress ({type(exc).__name__}: {exc}). "
+            "The check itself is fine; set DLBOOK_HOME to a writable folder to keep progress.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _check_id(exercise_id: Any) -> str:
+    if not isinstance(exercise_id, str) or not _ID.fullmatch(exercise_id):
+        raise ValueError(
+            f"Exercise id must look like 'NN.snake_case' (chapter number, dot, lower-case "
+            f"name), e.g. '01.step_function'. Got {exercise_id!r}."
+        )
+    return exercise_id
+
+
+def _texts(name: str, items: Any) -> tuple[str, ...]:
+    if isinstance(items, str) or not all(isinstance(h, str) for h in items):
+        raise TypeError(f"Exercise {name} must be a list of strings, got {items!r}.")
+    return tuple(items)
+
+
+# --- exercises ---------------------------------------------------------------------------------
+
+
+class Exercise:
+    """A checked exercise.
+
+    Parameters
+    ----------
+    id : str
+        ``"NN.snake_case"``; the chapter is the prefix.
+    title : str
+        A few words.
+    prompt : str
+        What to write: what the function takes and returns (shapes, dtypes) and one
+        worked example. Markdown.
+    reference : callable
+        The reference solution (what :meth:`solution` shows; tests check it passes).
+    checker : callable
+        ``checker(fn) -> None | str``; raises :class:`CheckFailure` with a
+        reader-facing message when ``fn`` is wrong. A returned string is shown after
+        "passed" (``"passed (5 cases)"``). Use :func:`checks.call` to call ``fn``.
+    hints : list of str
+        Tiered: the idea, then the formula, then the shape of the code.
+    wrong_answers : list of callable
+        Typical mistakes; tests check that each one fails.
+    """
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002  (the book's word for it)
+        title: str,
+        prompt: str,
+        reference: Callable[..., Any],
+        checker: Callable[[Any], str | None],
+        hints: Sequence[str] = (),
+        wrong_answers: Sequence[Callable[..., Any]] = (),
+    ) -> None:
+        self.id = _check_id(id)
+        if not callable(reference):
+            raise TypeError(f"Exercise {id}: reference must be callable, got {reference!r}.")
+        if not callable(checker):
+            raise TypeError(f"Exercise {id}: checker must be callable, got {checker!r}.")
+        self.title = str(title)
+        self.prompt = textwrap.dedent(str(prompt)).strip()
+        self.reference = reference
+        self.checker = checker
+        self.hints = _texts("hints", hints)
+        self.wrong_answers = tuple(wrong_answers)
+        self._hints_shown = 0
+
+    @property
+    def chapter(self) -> str:
+        """``"01"`` for ``"01.step_function"``."""
+        return self.id.split(".")[0]
+
+    def __repr__(self) -> str:
+        return f"<Exercise {self.id}: {self.title}>"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(f"{self.id} · {self.title}\n\n{self.prompt}")
+
+    # --- checking -------------------------------------------------------------------------------
+
+    def evaluate(self, fn: Any) -> Result:
+        """Check ``fn`` and return the :class:`Result`, without printing or recording."""
+        if fn is None or fn is Ellipsis:
+            return Result(self.id, "not attempted", NOT_ATTEMPTED)
+        if not callable(fn):
+            return self._failed(f"expected a function, got {type(fn).__name__}")
+        try:
+            detail = self.checker(fn)
+        except (NotAttempted, NotImplementedError):
+            return Result(self.id, "not attempted", NOT_ATTEMPTED)
+        except CheckFailure as exc:
+            return self._failed(str(exc))
+        except Exception as exc:  # an error outside checks.call: still never into the notebook
+            return self._failed(f"the check stopped with {type(exc).__name__}: {exc}")
+        return Result(self.id, "passed", f"passed ({detail})" if detail else "passed")
+
+    def check(self, fn: Any = None) -> Result:
+        """Check the reader's function, print one line, record the attempt, return the Result.
+
+        Never raises: the reader's exceptions, wrong types and wrong shapes become a
+        failed result whose message names the case. ``None``, ``...`` or a function
+        that raises ``NotImplementedError`` (the shipped stub) is "not attempted".
+        """
+        result = self.evaluate(fn)
+        _record(result)
+        print(result, flush=True)
+        return result
+
+    def _failed(self, message: str) -> Result:
+        return Result(
+            self.id, "failed", message, f"Try {self._handle()}.hint()" if self.hints else ""
+        )
+
+    def _handle(self) -> str:
+        """How the reader reaches this exercise: ``ch01.step_function`` when it can be found."""
+        module = sys.modules.get(getattr(self.reference, "__module__", "") or "")
+        if module is not None and _MODULE.fullmatch(module.__name__.rsplit(".", 1)[-1]):
+            for name, value in vars(module).items():
+                if value is self:
+                    return f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
+        return f'exercises.get("{self.id}")'
+
+    # --- help -----------------------------------------------------------------------------------
+
+    def hint(self, level: int | None = None) -> Text:
+        """The next hint (``"Hint 1/3: ..."``); ``level=`` (1-based) picks one.
+
+        Raises
+        ------
+        ValueError
+            ``level`` is not between 1 and the number of hints.
+        """
+        n = len(self.hints)
+        if n == 0:
+            return Text(f"{self.id} has no hints; .solution() shows a reference solution.")
+        if level is None:
+            level = min(self._hints_shown + 1, n)
+        elif isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= n:
+            raise ValueError(f"hint: level must be an int from 1 to {n}, got {level!r}.")
+        self._hints_shown = max(self._hints_shown, level)
+        text = f"Hint {level}/{n}: {self.hints[level - 1]}"
+        if level == n:
+            text += "\n(That was the last hint; .solution() shows a reference solution.)"
+        return Text(text)
+
+    def solution(self) -> Text:
+        """The source of the reference solution, dedented."""
+        try:
+            return Text(textwrap.dedent(inspect.getsource(self.reference)).rstrip("\n"))
+        except (OSError, TypeError):
+            name = getattr(self.reference, "__qualname__", type(self.reference).__name__)
+            return Text(f"(the source of {name} is not available)")
+
+    def panel(self, fn: Any = None) -> Any:
+        """Prompt, **Check** / **Hint** / **Solution** buttons and an output area (ipywidgets).
+
+        The buttons call :meth:`evaluate`, :meth:`hint` and :meth:`solution`; the
+        returned ``VBox`` has ``.check_button``, ``.hint_button``, ``.solution_button``
+        and ``.output``. Without ipywidgets it prints the check and says how to get
+        hints, and returns ``None``. Re-run the cell after editing ``fn``.
+        """
+        from .widgets import exercise_panel  # noqa: PLC0415  (ipywidgets is optional)
+
+        return exercise_panel(self, fn)
+
+
+@dataclass
+class Case:
+    """One hidden input of a :func:`function_exercise`: a name the reader sees, and arguments.
+
+    ``args`` is the tuple of positional arguments: ``Case("z = 0", (np.array([0.0]),))``.
+    """
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.args, tuple):
+            raise TypeError(
+                f"Case {self.name!r}: args must be a tuple of positional arguments, e.g. "
+                f"(x,) with the comma, got {type(self.args).__name__}."
+            )
+        if not isinstance(self.kwargs, dict):
+            raise TypeError(f"Case {self.name!r}: kwargs must be a dict, got {self.kwargs!r}.")
+
+
+def _changed_argument(before: Any, args: tuple, kwargs: dict, names: list) -> str:
+    """The name of the first argument the reader's function changed in place, or ''."""
+    b_args, b_kwargs = before
+    for i, (old, new) in enumerate(zip(b_args, args, strict=True)):
+        if not checks.same_value(old, new):
+            return f"`{names[i]}`" if i < len(names) else f"argument {i + 1}"
+    for key in kwargs:
+        if not checks.same_value(b_kwargs[key], kwargs[key]):
+            return f"`{key}`"
+    return ""
+
+
+def function_exercise(
+    id: str,  # noqa: A002
+    title: str,
+    prompt: str,
+    reference: Callable[..., Any],
+    cases: Sequence[Case],
+    hints: Sequence[str] = (),
+    wrong_answers: Sequence[Callable[..., Any]] = (),
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    check_dtype: bool = False,
+    compare: Callable[..., None] | None = None,
+    check_mutation: bool = True,
+) -> Exercise:
+    """An exercise whose answer is a function, checked against ``reference`` on ``cases``.
+
+    For each case, the reference and the reader's function are called on separate
+    deep copies of the arguments. The check fails when the reader's function raises,
+    cannot take the arguments, changes an argument in place (unless
+    ``check_mutation=False``), or returns something else than the reference:
+    compared by :func:`checks.expect_output` (arrays, numbers, tuples and dicts of
+    them) with ``rtol``/``atol`` and, if ``check_dtype``, the dtype kind.
+
+    Parameters
+    ----------
+    compare : callable, optional
+        ``compare(got, expected, case=name)`` replaces the comparison; it raises
+        :class:`CheckFailure` on a wrong output.
+
+    Returns
+    -------
+    Exercise
+        Whose passed message counts the cases: ``"passed (5 cases)"``.
+
+    Raises
+    ------
+    ValueError
+        No cases.
+    TypeError
+        A case is not a :class:`Case`.
+    """
+    cases = list(cases)
+    if not cases:
+        raise ValueError(f"function_exercise {id}: give at least one Case in cases.")
+    for c in cases:
+        if not isinstance(c, Case):
+            raise TypeError(f"function_exercise {id}: cases must be Case objects, got {c!r}.")
+    try:
+        names = list(inspect.signature(reference).parameters)
+    except (TypeError, ValueError):
+        names = []
+
+    def checker(fn: Callable[..., Any]) -> str:
+        for case in cases:
+            expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+            before = copy.deepcopy((args, kwargs))
+            got = checks.call(fn, *args, case=case.name, like=reference, **kwargs)
+            changed = _changed_argument(before, args, kwargs, names) if check_mutation else ""
+            if changed:
+                raise CheckFailure(
+                    f"on case '{case.name}': your function changed its input {changed} in "
+                    "place; leave the inputs as they are and return a new array "
+                    "(work on a copy, x = x.copy(), or use np.where / np.maximum)"
+                )
+            if compare is not None:
+                compare(got, expected, case=case.name)
+            else:
+                checks.expect_output(
+                    got, expected, case=case.name, rtol=rtol, atol=atol, check_dtype=check_dtype
+                )
+        return f"{len(cases)} case{'s' if len(cases) != 1 else ''}"
+
+    checker.__qualname__ = checker.__name__ = f"check_{id.split('.')[-1]}"
+    return Exercise(id, title, prompt, reference, checker, hints, wrong_answers)
+
+
+# --- quizzes -----------------------------------------------------------------------------------
+
+
+class Quiz:
+    """A multiple-choice question.
+
+    Parameters
+    ----------
+    id : str
+        ``"NN.snake_case"``.
+    question : str
+        Markdown.
+    options : list of str
+        At least two.
+    answer : int
+        Index of the right option (0-based, as printed).
+    explanation : str
+        Why the right answer is right; shown when the reader gets it.
+    hint : str, optional
+        A nudge shown with a wrong choice.
+    title : str, optional
+        Defaults to the question's first line.
+    """
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        question: str,
+        options: Sequence[str],
+        answer: int,
+        explanation: str,
+        hint: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.id = _check_id(id)
+        self.question = textwrap.dedent(str(question)).strip()
+        self.options = _texts("options", options)
+        if len(self.options) < 2:
+            raise ValueError(f"Quiz {id}: give at least two options, got {len(self.options)}.")
+        if isinstance(answer, bool) or not isinstance(answer, int):
+            raise TypeError(f"Quiz {id}: answer must be an option index (int), got {answer!r}.")
+        if not 0 <= answer < len(self.options):
+            raise ValueError(
+                f"Quiz {id}: answer must be an index from 0 to {len(self.options) - 1}, "
+                f"got {answer}."
+            )
+        self.answer = answer
+        self.explanation = str(explanation)
+        self.hints = (hint,) if hint else ()
+        self.title = title or self.question.splitlines()[0]
+
+    @property
+    def chapter(self) -> str:
+        return self.id.split(".")[0]
+
+    @property
+    def prompt(self) -> str:
+        """The question with its numbered options."""
+        lines = [self.question, ""] + [f"  {i}) {o}" for i, o in enumerate(self.options)]
+        return "\n".join(lines)
+
+    @property
+    def reference(self) -> int:
+        """The right answer's index (so that tests treat quizzes like exercises)."""
+        return self.answer
+
+    @property
+    def wrong_answers(self) -> tuple[int, ...]:
+        """The indices of the other options."""
+        return tuple(i for i in range(len(self.options)) if i != self.answer)
+
+    def __repr__(self) -> str:
+        return f"<Quiz {self.id}: {self.title}>"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.prompt + "\n\nAnswer with .check(number) or .check('option text').")
+
+    def evaluate(self, choice: Any) -> Result:
+        """The :class:`Result` of a choice (index or option text), without printing or recording."""
+        if choice is None or choice is Ellipsis:
+            return Result(self.id, "not attempted", NOT_ATTEMPTED)
+        n = len(self.options)
+        if isinstance(choice, str):
+            wanted = " ".join(choice.split()).casefold()
+            matches = [
+                i for i, o in enumerate(self.options) if " ".join(o.split()).casefold() == wanted
+            ]
+            if not matches:
+                return Result(
+                    self.id,
+                    "failed",
+                    f"{choice!r} is not one of the options; give its number (0 to {n - 1})",
+                )
+            index = matches[0]
+        elif isinstance(choice, bool) or not hasattr(choice, "__index__"):
+            return Result(
+                self.id,
+                "failed",
+                f"expected an option number (0 to {n - 1}) or its text, "
+                f"got {type(choice).__name__}",
+            )
+        else:
+            index = int(choice.__index__())
+            if not 0 <= index < n:
+                return Result(
+                    self.id, "failed", f"choose an option number from 0 to {n - 1}, got {index}"
+                )
+        if index == self.answer:
+            return Result(self.id, "passed", f"right: {self.explanation}")
+        nudge = self.hints[0] if self.hints else "Read the question again and try another option."
+        return Result(
+            self.id,
+            "failed",
+            f"option {index} ({self.options[index]!r}) is not the answer. {nudge}",
+        )
+
+    def check(self, choice: Any = None) -> Result:
+        """Check a choice, print one line, record the attempt, return the Result. Never raises."""
+        result = self.evaluate(choice)
+        _record(result)
+        print(result, flush=True)
+        return result
+
+    def hint(self, level: int | None = None) -> Text:
+        """The quiz's nudge (quizzes have at most one hint)."""
+        if not self.hints:
+            return Text(f"{self.id} has no hint.")
+        return Text(f"Hint 1/1: {self.hints[0]}")
+
+    def solution(self) -> Text:
+        """The right option and why."""
+        return Text(f"Answer {self.answer}) {self.options[self.answer]}\n{self.explanation}")
+
+    def panel(self) -> Any:
+        """Radio buttons, a **Check** button and an output area (ipywidgets).
+
+        The returned ``VBox`` has ``.radio``, ``.check_button`` and ``.output``.
+        Without ipywidgets it prints the question and how to answer, and returns ``None``.
+        """
+        from .widgets import quiz_panel  # noqa: PLC0415
+
+        return quiz_panel(self)
+
+
+# --- the catalog -------------------------------------------------------------------------------
+
+
+def chapter_modules() -> dict[str, ModuleType]:
+    """The chapter modules ``dlbook.exercises.chNN`` present, imported, by chapter ``"NN"``."""
+    package = sys.modules[__name__.rsplit(".", 1)[0]]
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(package.__path__) if _MODULE.fullmatch(m.name)
+    )
+    return {n[2:]: importlib.import_module(f"{package.__name__}.{n}") for n in names}
+
+
+def collect(module: ModuleType) -> list[Exercise | Quiz]:
+    """The exercises and quizzes defined at a module's top level, in definition order."""
+    seen: set[int] = set()
+    found: list[Exercise | Quiz] = []
+    for value in vars(module).values():
+        if isinstance(value, (Exercise, Quiz)) and id(value) not in seen:
+            seen.add(id(value))
+            found.append(value)
+    return found
+
+
+def _unique(items: list[tuple[str, Exercise | Quiz]]) -> None:
+    """Raise ValueError if two exercises share an id (``items``: (module name, exercise))."""
+    where: dict[str, str] = {}
+    for module_name, ex in items:
+        if ex.id in where:
+            raise ValueError(
+                f"Duplicate exercise id {ex.id!r}: defined in {where[ex.id]} and in "
+                f"{module_name}. Give each exercise its own id."
+            )
+        where[ex.id] = module_name
+
+
+def _chapter_key(chapter: str | int) -> str:
+    text = str(chapter).strip()
+    text = text[2:] if text.startswith("ch") else text
+    if not text.isdigit() or isinstance(chapter, bool):
+        raise ValueError(f"catalog: chapter must be a number like '01' or 1, got {chapter!r}.")
+    return f"{int(text):02d}"
+
+
+def catalog(chapter: str | int | None = None) -> list[Exercise | Quiz]:
+    """Every exercise and quiz of the book, in chapter and definition order.
+
+    Parameters
+    ----------
+    chapter : str or int, optional
+        ``"01"`` or ``1``: only that chapter's.
+
+    Raises
+    ------
+    ValueError
+        Two exercises share an id, or ``chapter`` is not a chapter number.
+    """
+    key = None if chapter is None else _chapter_key(chapter)
+    items = [(m.__name__, ex) for m in chapter_modules().values() for ex in collect(m)]
+    _unique(items)
+    return [ex for _, ex in items if key is None or ex.chapter == key]
+
+
+def get(exercise_id: str) -> Exercise | Quiz:
+    """The exercise or quiz with this id.
+
+    Raises
+    ------
+    KeyError
+        No such id; the message names the closest ids.
+    """
+    everything = catalog()
+    for ex in everything:
+        if ex.id == exercise_id:
+            return ex
+    ids = [ex.id for ex in everything]
+    close = difflib.get_close_matches(str(exercise_id), ids, n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(close)}?" if close else f" There are {len(ids)} exercises."
+    raise KeyError(f"No exercise {exercise_id!r}.{hint}")

@@ -1,0 +1,200 @@
+"""The reader's exercise progress: one small JSON file per user.
+
+The file is ``$DLBOOK_HOME/progress.json`` or, without ``DLBOOK_HOME``, in the
+platform's user data folder (``platformdirs.user_data_dir("dlbook")``). It holds,
+per exercise id, the last status, the best status (``"passed"`` is sticky), the
+number of attempts and the time of the first and last attempt (ISO 8601, UTC)::
+
+    {"version": 1,
+     "exercises": {"01.step_function": {"status": "failed", "best": "passed",
+                                        "attempts": 3, "first": "...", "last": "..."}}}
+
+Only real attempts are recorded (passed or failed); running a notebook whose stubs
+are untouched records nothing. The file is written atomically; a corrupt file is
+set aside (renamed beside itself) with a warning, never deleted and never trusted.
+
+Used by ``Exercise.check`` (every chapter) and by ``dlbook.exercises.show_progress``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .._io import atomic_write_text, set_aside
+
+__all__ = ["Summary", "load", "path", "record", "summary"]
+
+VERSION = 1
+STATUSES = ("passed", "failed", "not attempted")
+_RANK = {"not attempted": 0, "failed": 1, "passed": 2}
+
+
+def path() -> Path:
+    """Where the progress file lives (``DLBOOK_HOME`` overrides the platform folder)."""
+    home = os.environ.get("DLBOOK_HOME") or platformdirs.user_data_dir("dlbook")
+    return Path(home) / "progress.json"
+
+
+def _valid(data: Any) -> bool:
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return False
+    entries = data.get("exercises")
+    if not isinstance(entries, dict):
+        return False
+    for key, e in entries.items():
+        if not (isinstance(key, str) and isinstance(e, dict)):
+            return False
+        if e.get("status") not in STATUSES or e.get("best") not in STATUSES:
+            return False
+        attempts = e.get("attempts")
+        if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
+            return False
+        if not (isinstance(e.get("first"), str) and isinstance(e.get("last"), str)):
+            return False
+    return True
+
+
+def load() -> dict[str, dict[str, Any]]:
+    """The stored entries by exercise id; ``{}`` when there is no file yet.
+
+    A file that is not valid JSON or not of the expected structure is renamed beside
+    itself (``progress.json.corrupt-YYYYmmdd-HHMMSS``) with a ``UserWarning`` that says
+    where it went, and ``{}`` is returned.
+    """
+    p = path()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return {}  # no file yet (or no folder: writing will say so)
+    except OSError as exc:
+        warnings.warn(
+            f"dlbook: cannot read exercise progress from {p} ({exc}); starting empty.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if _valid(data):
+        return dict(data["exercises"])
+    try:
+        moved = set_aside(p)
+    except OSError as exc:
+        warnings.warn(
+            f"dlbook: the exercise progress file {p} is corrupt and could not be set aside "
+            f"({exc}); it is ignored.",
+            UserWarning,
+            stacklevel=2,
+        )
+    else:
+        warnings.warn(
+            f"dlbook: the exercise progress file was corrupt; it was moved to {moved} "
+            "and a new one is started.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return {}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def record(exercise_id: str, status: str) -> dict[str, Any]:
+    """Add one attempt to the store and return the exercise's updated entry.
+
+    Parameters
+    ----------
+    exercise_id : str
+        ``"NN.snake_case"``.
+    status : str
+        ``"passed"`` or ``"failed"`` (``"not attempted"`` is not an attempt and is
+        not recorded; the current entry, possibly empty, is returned).
+
+    Raises
+    ------
+    ValueError
+        ``status`` is not one of the three statuses.
+    OSError
+        The file cannot be written (a read-only home, say); ``Exercise.check``
+        turns this into a warning.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"progress.record: status must be one of {STATUSES}, got {status!r}.")
+    entries = load()
+    entry = dict(entries.get(exercise_id, {}))
+    if status == "not attempted":
+        return entry
+    now = _now()
+    best = entry.get("best", "not attempted")
+    entry = {
+        "status": status,
+        "best": status if _RANK[status] > _RANK[best] else best,
+        "attempts": int(entry.get("attempts", 0)) + 1,
+        "first": entry.get("first", now),
+        "last": now,
+    }
+    entries[exercise_id] = entry
+    text = json.dumps({"version": VERSION, "exercises": entries}, indent=1, sort_keys=True)
+    atomic_write_text(path(), text + "\n")
+    return entry
+
+
+@dataclass
+class Summary:
+    """Counts by best status and one row per exercise: ``(id, title, best, attempts, last)``."""
+
+    counts: dict[str, int]
+    rows: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        total = sum(self.counts.values())
+        head = (
+            f"{self.counts['passed']} of {total} passed, {self.counts['failed']} failed, "
+            f"{self.counts['not attempted']} not attempted"
+        )
+        if not self.rows:
+            return head
+        width = max(len(r[0]) for r in self.rows)
+        lines = [head, ""]
+        for ex_id, title, best, attempts, last in self.rows:
+            mark = _MARK[best]
+            tries = f"{attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
+            when = f", last {last[:10]}" if last else ""
+            lines.append(f"{mark} {ex_id:<{width}}  {title}  {tries}{when}".rstrip())
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+
+_MARK = {"passed": "✓", "failed": "✗", "not attempted": "·"}
+
+
+def summary(chapter: str | int | None = None) -> Summary:
+    """Progress over the exercises of the book (or of one chapter).
+
+    Lists every exercise of :func:`dlbook.exercises.catalog` in the book's order,
+    with its best status from the store (``"not attempted"`` if none).
+    """
+    from .core import catalog  # noqa: PLC0415  (core imports this module)
+
+    entries = load()
+    counts = dict.fromkeys(STATUSES, 0)
+    rows = []
+    for ex in catalog(chapter):
+        e = entries.get(ex.id, {})
+        best = e.get("best", "not attempted")
+        counts[best] += 1
+        rows.append((ex.id, ex.title, best, int(e.get("attempts", 0)), e.get("last", "")))
+    return Summary(counts, rows)
