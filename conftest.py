@@ -4,12 +4,15 @@
   before any notebook kernel starts (kernels inherit the environment).
 - stderr is not compared under nbval: warnings and library chatter differ between
   installs, while the book's evidence is in stdout and displayed results.
+- ``# NBVAL_IGNORE_OUTPUT: reason`` is honoured: nbval itself only knows the bare
+  marker, and the book asks every ignored cell to say why on that same line.
 - Each chapter's execution time is printed at the end of the run.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections import defaultdict
@@ -25,6 +28,24 @@ def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
     if config.getoption("nbval", default=False) or config.getoption("nbval_lax", default=False):
         _ignore_stderr_in_nbval()
+        _accept_markers_with_reasons()
+
+
+_MARKER_WITH_REASON = re.compile(r"^(\s*#\s*NBVAL_[A-Z_]+)\s*:.*$", re.M)
+
+
+def _accept_markers_with_reasons() -> None:
+    import nbval.plugin  # noqa: PLC0415
+
+    if getattr(nbval.plugin.find_comment_markers, "_dlbook_reasons", False):
+        return
+    original = nbval.plugin.find_comment_markers
+
+    def find_comment_markers(cellsource):
+        return original(_MARKER_WITH_REASON.sub(r"\1", cellsource))
+
+    find_comment_markers._dlbook_reasons = True  # type: ignore[attr-defined]
+    nbval.plugin.find_comment_markers = find_comment_markers
 
 
 def _ignore_stderr_in_nbval() -> None:

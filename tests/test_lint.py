@@ -5,7 +5,9 @@
 - only ``backend.py`` imports CuPy;
 - compute modules allocate through the backend (``backend.zeros``, ``xp.…``), not
   ``np.zeros``; a line that must make a host array says so with ``# host``;
-- compute modules never import drawing, widgets, Jupyter or the exercises.
+- compute modules never import drawing, widgets, Jupyter or the exercises at module level
+  (a method such as ``History.plot`` may import them lazily), so that importing the numeric
+  core in a plain script loads none of them (checked in a subprocess below).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ HOST_ALLOC = re.compile(
     r"\bnp\.(zeros|empty|ones|full|array|asarray|arange|eye|zeros_like|ones_like|empty_like|full_like)\("
 )
 DRAWING = re.compile(
-    r"^\s*(import|from)\s+(matplotlib|ipywidgets|IPython|tqdm\.notebook|dlbook\.(plots|interactive|exercises))"
-    r"|^\s*from \.+(plots|interactive|exercises)\b",
+    r"^(import|from)\s+(matplotlib|ipywidgets|IPython|tqdm\.notebook|dlbook\.(plots|interactive|exercises))"
+    r"|^from \.+(plots|interactive|exercises)\b",
     re.M,
 )
 
@@ -99,4 +101,21 @@ def test_rules_catch_what_they_should():
     assert HOST_ALLOC.search("W = np.zeros((3, 4))")
     assert not HOST_ALLOC.search("W = xp.zeros((3, 4))")
     assert DRAWING.search("import matplotlib.pyplot as plt")
-    assert DRAWING.search("    from ..plots import boundaries")
+    assert DRAWING.search("from ..plots import boundaries")
+    assert not DRAWING.search("    from .plots import curves  # lazily, inside a method")
+
+
+def test_importing_the_numeric_core_loads_no_drawing_library():
+    import subprocess
+    import sys
+
+    present = sorted(p.stem for p in SOURCES if p.stem in COMPUTE and p.parent == PACKAGE)
+    code = (
+        "import sys\n"
+        + "".join(f"import dlbook.{m}\n" for m in present)
+        + "bad = [m for m in ('matplotlib', 'ipywidgets', 'IPython', 'dlbook.plots',"
+        " 'dlbook.interactive', 'dlbook.exercises') if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"importing {present} loaded {out.stdout.strip()}"

@@ -67,3 +67,12 @@ def test_memory_addresses_are_sanitized(pytester):
     _notebook(pytester.path / "nb_address_sanitized_passes.ipynb", src, stored)
     result = _run(pytester, "nb_address_sanitized_passes.ipynb")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.slow
+def test_ignore_output_marker_with_a_reason_is_honoured(pytester):
+    src = "# NBVAL_IGNORE_OUTPUT: timings vary by machine\nprint('took', id(object()) % 97, 'ms')"
+    stored = [new_output("stream", name="stdout", text="took 12345 ms, a different machine\n")]
+    _notebook(pytester.path / "nb_ignored_with_reason_passes.ipynb", src, stored)
+    result = _run(pytester, "nb_ignored_with_reason_passes.ipynb")
+    result.assert_outcomes(passed=1)

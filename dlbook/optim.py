@@ -1,0 +1,509 @@
+"""Optimisers: SGD with momentum and Nesterov, AdaGrad, RMSProp and Adam.
+
+Built in chapter 04 (training deep networks); chapter 02 uses plain SGD.
+
+Every optimiser updates parameters **in place**, so that a layer's ``params``
+dict, the optimiser's state and anyone else holding a reference keep seeing the
+same arrays::
+
+    opt = SGD(lr=0.1, momentum=0.9)
+    opt.step(layer.params, layer.grads)                  # one layer
+    opt.step([l.params for l in layers], [l.grads for l in layers])   # a model
+
+The state of each parameter (velocity, running averages, step count) is keyed by
+the identity of the parameter array, and kept with a reference to it.
+
+**Weight decay** here is the L2 penalty ``(λ/2)·‖θ‖²`` added to the cost, that is
+``λ·θ`` added to the gradient *before* the update (as ``torch.optim`` does for
+these four optimisers). For SGD this is exactly "decay the weights by ``η·λ`` each
+step". For the adaptive methods it is not: the decay term is rescaled by the same
+per-parameter factor as the gradient. Loshchilov & Hutter (2019) showed this and
+proposed the *decoupled* form, AdamW, which subtracts ``η·λ·θ`` outside the
+adaptive scaling; AdamW is not what ``Adam(weight_decay=…)`` computes.
+
+References
+----------
+- B. T. Polyak (1964), Some methods of speeding up the convergence of iteration
+  methods. USSR Computational Mathematics and Mathematical Physics 4(5), 1-17.
+- Y. Nesterov (1983), A method for solving the convex programming problem with
+  convergence rate O(1/k^2). Soviet Mathematics Doklady 27, 372-376.
+- I. Sutskever, J. Martens, G. Dahl, G. Hinton (2013), On the importance of
+  initialization and momentum in deep learning. ICML.
+- J. Duchi, E. Hazan, Y. Singer (2011), Adaptive subgradient methods for online
+  learning and stochastic optimization. JMLR 12, 2121-2159.
+- T. Tieleman, G. Hinton (2012), Lecture 6.5, rmsprop: divide the gradient by a
+  running average of its recent magnitude. Coursera, Neural Networks for Machine
+  Learning (slides "lecture 6e").
+- D. P. Kingma, J. Ba (2015), Adam: a method for stochastic optimization. ICLR.
+- I. Loshchilov, F. Hutter (2019), Decoupled weight decay regularization. ICLR.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from . import backend
+
+__all__ = ["OPTIMIZERS", "SGD", "AdaGrad", "Adam", "Optimizer", "RMSProp", "get"]
+
+Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def _check_float(
+    owner: str,
+    name: str,
+    value: Any,
+    low: float,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = True,
+) -> float:
+    """``value`` as a float in the stated interval, or the scikit-learn-style ValueError."""
+    if high is None:
+        expected = f"> {low:g}" if low_open else f">= {low:g}"
+    else:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        expected = f"in {left}{low:g}, {high:g}{right}"
+    message = (
+        f"The {name!r} parameter of {owner} must be a float {expected}. Got {value!r} instead."
+    )
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(message)
+    v = float(value)
+    ok = math.isfinite(v) and (v > low if low_open else v >= low)
+    if high is not None:
+        ok = ok and (v < high if high_open else v <= high)
+    if not ok:
+        raise ValueError(message)
+    return v
+
+
+class _Slot:
+    """The state an optimiser keeps for one parameter array."""
+
+    __slots__ = ("param", "t", "tmp", "g_decay", "a", "b")
+
+    def __init__(self, param: Any) -> None:
+        self.param = param  # kept so that id(param) cannot be reused by another array
+        self.t = 0  # steps taken
+        xp = backend.array_module(param)
+        self.tmp = xp.empty_like(param)  # scratch for the update, reused every step
+        self.g_decay: Any = None  # g + λ·θ, only with weight decay
+        self.a: Any = None  # first state array (velocity, sum of squares, mean square, m)
+        self.b: Any = None  # second state array (Adam's v)
+
+
+class Optimizer:
+    """Base class: walks the parameters, keeps per-parameter state, applies weight decay.
+
+    Subclasses implement :meth:`_update` for one array. ``lr`` and the other
+    hyper-parameters are plain attributes and may be changed between steps (a
+    learning-rate schedule).
+    """
+
+    def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
+        name = type(self).__name__
+        self.lr = _check_float(name, "lr", lr, 0.0, low_open=True)
+        self.weight_decay = _check_float(name, "weight_decay", weight_decay, 0.0)
+        self._state: dict[int, _Slot] = {}
+
+    def step(self, params: Params, grads: Params) -> None:
+        """Update every parameter in place from its gradient.
+
+        Parameters
+        ----------
+        params, grads : dict of str to ndarray, or a list of such dicts
+            ``layer.params`` and ``layer.grads`` of one layer, or lists of them (one
+            dict per layer) in the same order. Each gradient has the shape and dtype
+            of its parameter and lives on the same device.
+
+        Raises
+        ------
+        ValueError
+            If the two structures do not match (keys, lengths or shapes).
+        """
+        wd = self.weight_decay
+        for p, g in _pairs(params, grads):
+            slot = self._state.get(id(p))
+            if slot is None or slot.param is not p:
+                slot = self._new_slot(p, g)
+            slot.t += 1
+            if wd:  # g + λ·θ: the gradient of the L2 penalty (λ/2)·‖θ‖², coupled
+                g_decay = slot.g_decay
+                backend.array_module(p).multiply(p, wd, out=g_decay)
+                g_decay += g
+                g = g_decay
+            self._update(p, g, slot)
+
+    def _new_slot(self, p: Any, g: Any) -> _Slot:
+        backend.array_module(p, g)  # raises TypeError when they live on different devices
+        if g.dtype != p.dtype:
+            raise TypeError(
+                f"{type(self).__name__}.step: a gradient has dtype {g.dtype} but its "
+                f"parameter has {p.dtype}; layers must write gradients in the parameter's dtype."
+            )
+        slot = _Slot(p)
+        xp = backend.array_module(p)
+        if self.weight_decay:
+            slot.g_decay = xp.empty_like(p)
+        self._init_state(slot, xp)
+        self._state[id(p)] = slot
+        return slot
+
+    def _init_state(self, slot: _Slot, xp: Any) -> None:
+        """Allocate the state arrays of one parameter (zeros, same shape and dtype)."""
+
+    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget all state (velocities, running averages, step counts)."""
+        self._state.clear()
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._hyper().items())
+        return f"{type(self).__name__}({args})"
+
+    def _hyper(self) -> dict[str, Any]:
+        return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+
+def _pairs(params: Params, grads: Params) -> Iterator[tuple[Any, Any]]:
+    """Yield ``(parameter, gradient)`` from a dict or a list of dicts, checking they match."""
+    if isinstance(params, Mapping):
+        params, grads = [params], [grads]  # type: ignore[list-item]
+    elif isinstance(grads, Mapping) or len(params) != len(grads):
+        raise ValueError(
+            "step(params, grads): params and grads must both be dicts or lists of the same "
+            f"length (one dict per layer); got {_describe(params)} and {_describe(grads)}."
+        )
+    for i, (pd, gd) in enumerate(zip(params, grads, strict=True)):
+        if pd.keys() != gd.keys():
+            raise ValueError(
+                f"step(params, grads): entry {i} has parameters {sorted(pd)} but gradients "
+                f"{sorted(gd)}; pass layer.params with the same layer's grads."
+            )
+        for key, p in pd.items():
+            g = gd[key]
+            if p.shape != g.shape:
+                raise ValueError(
+                    f"step(params, grads): gradient {key!r} of entry {i} has shape {g.shape}, "
+                    f"its parameter has shape {p.shape}."
+                )
+            yield p, g
+
+
+def _describe(obj: Any) -> str:
+    if isinstance(obj, Mapping):
+        return "a dict"
+    try:
+        return f"a {type(obj).__name__} of {len(obj)}"
+    except TypeError:
+        return type(obj).__name__
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum and Nesterov momentum.
+
+    Without momentum: ``θ ← θ − η·g``. With momentum μ (Polyak 1964; in this
+    form, PyTorch's)::
+
+        v ← μ·v + g
+        θ ← θ − η·v                  (classical, "heavy ball")
+        θ ← θ − η·(g + μ·v)          (Nesterov, as rewritten by Sutskever et al. 2013)
+
+    The velocity ``v`` starts at zero, so the first step is a plain SGD step. For a
+    constant η this is the same method as the other common form ``v ← μ·v − η·g;
+    θ ← θ + v`` (scale ``v`` by ``−η``).
+
+    Parameters
+    ----------
+    lr : float > 0
+        Learning rate η.
+    momentum : float in [0, 1)
+        μ; 0 gives plain SGD.
+    nesterov : bool
+        Use Nesterov's look-ahead gradient (needs ``momentum > 0``).
+    weight_decay : float >= 0
+        λ of the L2 penalty, added to the gradient as ``λ·θ`` (see the module's
+        docstring).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a hyper-parameter outside its range or of the wrong type.
+
+    Built in chapter 02 (plain SGD) and chapter 04 (momentum).
+    """
+
+    def __init__(
+        self, lr: float, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0
+    ) -> None:
+        super().__init__(lr, weight_decay)
+        self.momentum = _check_float("SGD", "momentum", momentum, 0.0, 1.0)
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"The 'nesterov' parameter of SGD must be a bool. Got {nesterov!r}.")
+        if nesterov and self.momentum == 0:
+            raise ValueError(
+                "SGD: nesterov=True needs momentum > 0 (Nesterov's method is a kind of "
+                "momentum). Got momentum=0; pass e.g. momentum=0.9."
+            )
+        self.nesterov = nesterov
+
+    def _init_state(self, slot: _Slot, xp: Any) -> None:
+        if self.momentum:
+            slot.a = xp.zeros_like(slot.param)
+
+    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+        xp = backend.array_module(p)
+        lr, mu, tmp = self.lr, self.momentum, slot.tmp
+        if not mu:
+            p -= xp.multiply(g, lr, out=tmp)  # θ ← θ − η·g
+            return
+        v = slot.a
+        v *= mu  # v ← μ·v + g
+        v += g
+        if self.nesterov:  # θ ← θ − η·(g + μ·v), in two in-place steps
+            p -= xp.multiply(v, lr * mu, out=tmp)
+            p -= xp.multiply(g, lr, out=tmp)
+        else:
+            p -= xp.multiply(v, lr, out=tmp)  # θ ← θ − η·v
+
+    def _hyper(self) -> dict[str, Any]:
+        return {
+            "lr": self.lr,
+            "momentum": self.momentum,
+            "nesterov": self.nesterov,
+            "weight_decay": self.weight_decay,
+        }
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad (Duchi, Hazan & Singer 2011): a learning rate per parameter that only shrinks.
+
+    ::
+
+        G ← G + g²
+        θ ← θ − η·g / (√G + ε)
+
+    Parameters
+    ----------
+    lr : float > 0
+        Learning rate η (0.01 is PyTorch's default).
+    eps : float >= 0
+        ε, added to √G so that a parameter whose gradients were all zero does
+        not divide by zero (1e-10, as PyTorch).
+    weight_decay : float >= 0
+        λ of the L2 penalty, added to the gradient (coupled; see the module's docstring).
+
+    Built in chapter 04.
+    """
+
+    def __init__(self, lr: float = 0.01, eps: float = 1e-10, weight_decay: float = 0.0) -> None:
+        super().__init__(lr, weight_decay)
+        self.eps = _check_float("AdaGrad", "eps", eps, 0.0)
+
+    def _init_state(self, slot: _Slot, xp: Any) -> None:
+        slot.a = xp.zeros_like(slot.param)
+
+    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+        xp = backend.array_module(p)
+        G, tmp = slot.a, slot.tmp
+        G += xp.multiply(g, g, out=tmp)  # G ← G + g²
+        xp.sqrt(G, out=tmp)
+        tmp += self.eps  # √G + ε
+        xp.divide(g, tmp, out=tmp)
+        p -= xp.multiply(tmp, self.lr, out=tmp)  # θ ← θ − η·g/(√G + ε)
+
+    def _hyper(self) -> dict[str, Any]:
+        return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
+
+
+class RMSProp(Optimizer):
+    """RMSProp (Tieleman & Hinton 2012): divide the gradient by a running RMS of its recent values.
+
+    ::
+
+        s ← ρ·s + (1 − ρ)·g²
+        θ ← θ − η·g / (√s + ε)
+
+    Hinton's lecture slide (6e) uses ρ = 0.9 and no ε; the ε here (added outside
+    the square root, as in PyTorch, whose ``alpha`` is this ``rho``) only guards
+    against division by zero. Never published as a paper: the source is the
+    Coursera lecture "Neural Networks for Machine Learning", 2012.
+
+    Parameters
+    ----------
+    lr : float > 0
+        Learning rate η.
+    rho : float in [0, 1)
+        Decay of the running mean square (0.9, Hinton's value; PyTorch's default is 0.99).
+    eps : float >= 0
+        ε (1e-8).
+    weight_decay : float >= 0
+        λ of the L2 penalty, added to the gradient (coupled; see the module's docstring).
+
+    Built in chapter 04.
+    """
+
+    def __init__(
+        self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, weight_decay: float = 0.0
+    ) -> None:
+        super().__init__(lr, weight_decay)
+        self.rho = _check_float("RMSProp", "rho", rho, 0.0, 1.0)
+        self.eps = _check_float("RMSProp", "eps", eps, 0.0)
+
+    def _init_state(self, slot: _Slot, xp: Any) -> None:
+        slot.a = xp.zeros_like(slot.param)
+
+    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+        xp = backend.array_module(p)
+        s, tmp = slot.a, slot.tmp
+        s *= self.rho  # s ← ρ·s + (1 − ρ)·g²
+        xp.multiply(g, g, out=tmp)
+        tmp *= 1.0 - self.rho
+        s += tmp
+        xp.sqrt(s, out=tmp)
+        tmp += self.eps  # √s + ε
+        xp.divide(g, tmp, out=tmp)
+        p -= xp.multiply(tmp, self.lr, out=tmp)  # θ ← θ − η·g/(√s + ε)
+
+    def _hyper(self) -> dict[str, Any]:
+        return {"lr": self.lr, "rho": self.rho, "eps": self.eps, "weight_decay": self.weight_decay}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015): momentum and RMSProp together, with bias correction.
+
+    Algorithm 1 of the paper, at step t = 1, 2, …::
+
+        m ← β₁·m + (1 − β₁)·g            first moment (a running mean of g)
+        v ← β₂·v + (1 − β₂)·g²           second moment (a running mean of g²)
+        m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)     bias correction: m, v start at 0
+        θ ← θ − η·m̂ / (√v̂ + ε)
+
+    Parameters
+    ----------
+    lr : float > 0
+        Step size η (the paper's α; 0.001 is its default).
+    beta1, beta2 : float in [0, 1)
+        Decay rates of the two moments (0.9 and 0.999, the paper's defaults).
+    eps : float >= 0
+        ε (1e-8, the paper's default).
+    weight_decay : float >= 0
+        λ of the L2 penalty, added to the gradient before the moments (coupled, as
+        ``torch.optim.Adam``). This is *not* AdamW (Loshchilov & Hutter 2019),
+        which decays θ directly, outside the adaptive scaling.
+
+    Built in chapter 04.
+    """
+
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(lr, weight_decay)
+        self.beta1 = _check_float("Adam", "beta1", beta1, 0.0, 1.0)
+        self.beta2 = _check_float("Adam", "beta2", beta2, 0.0, 1.0)
+        self.eps = _check_float("Adam", "eps", eps, 0.0)
+
+    def _init_state(self, slot: _Slot, xp: Any) -> None:
+        slot.a = xp.zeros_like(slot.param)  # m
+        slot.b = xp.zeros_like(slot.param)  # v
+
+    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+        xp = backend.array_module(p)
+        b1, b2, tmp = self.beta1, self.beta2, slot.tmp
+        m, v, t = slot.a, slot.b, slot.t
+        m *= b1  # m ← β₁·m + (1 − β₁)·g
+        m += xp.multiply(g, 1.0 - b1, out=tmp)
+        v *= b2  # v ← β₂·v + (1 − β₂)·g²
+        xp.multiply(g, g, out=tmp)
+        tmp *= 1.0 - b2
+        v += tmp
+        bias1 = 1.0 - b1**t
+        bias2 = 1.0 - b2**t
+        xp.sqrt(v, out=tmp)
+        tmp *= 1.0 / math.sqrt(bias2)  # √v̂ = √v / √(1 − β₂ᵗ)
+        tmp += self.eps
+        xp.divide(m, tmp, out=tmp)  # m / (√v̂ + ε)
+        p -= xp.multiply(tmp, self.lr / bias1, out=tmp)  # θ ← θ − η·m̂/(√v̂ + ε)
+
+    def _hyper(self) -> dict[str, Any]:
+        return {
+            "lr": self.lr,
+            "beta1": self.beta1,
+            "beta2": self.beta2,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+        }
+
+
+#: The optimisers by name, for ``get("adam")`` and ``model.fit(..., optimizer="adam")``.
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "adagrad": AdaGrad,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+}
+
+
+def get(optimizer: str | Optimizer, **hyper: Any) -> Optimizer:
+    """An optimiser from its name (``"sgd"``, ``"adagrad"``, ``"rmsprop"``, ``"adam"``).
+
+    An :class:`Optimizer` is returned as it is (with its state). A name is matched
+    case-insensitively and the class is built with ``hyper``; ``"sgd"`` without
+    ``lr`` gets ``lr=0.1``, the others their own defaults. ``get("sgd", lr=0.1,
+    momentum=0.9)`` is ``SGD(0.1, momentum=0.9)``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the known ones and the closest).
+    TypeError
+        For anything that is neither a name nor an optimiser, or hyper-parameters
+        given together with an optimiser object.
+
+    Built in chapter 04.
+    """
+    if isinstance(optimizer, Optimizer):
+        if hyper:
+            raise TypeError(
+                f"optim.get: hyper-parameters {sorted(hyper)} were given with an optimiser "
+                f"object {optimizer!r}; set them when you build it, e.g. SGD(0.1, momentum=0.9)."
+            )
+        return optimizer
+    if not isinstance(optimizer, str):
+        raise TypeError(
+            "optim.get: optimizer must be a name such as 'adam' or an optimiser such as "
+            f"SGD(lr=0.1); got {type(optimizer).__name__}."
+        )
+    key = optimizer.strip().lower()
+    if key not in OPTIMIZERS:
+        import difflib  # noqa: PLC0415
+
+        close = difflib.get_close_matches(key, list(OPTIMIZERS), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"optim.get: unknown optimiser {optimizer!r}; known names are "
+            f"{sorted(OPTIMIZERS)}.{hint} Or pass an object, e.g. dlbook.optim.Adam(lr=1e-3)."
+        )
+    if key == "sgd":
+        hyper.setdefault("lr", 0.1)
+    try:
+        return OPTIMIZERS[key](**hyper)
+    except TypeError as exc:
+        if "unexpected keyword" not in str(exc):
+            raise
+        raise TypeError(
+            f"optim.get: {OPTIMIZERS[key].__name__} does not take {sorted(hyper)}: {exc}."
+        ) from exc
