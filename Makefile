@@ -32,8 +32,12 @@ $(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e '.[test,bench]'
 	touch $@
 
+# Containers often run as root, which JupyterLab refuses unless told; LAB_ARGS adds more.
+LAB_ARGS ?=
+ROOT_ARG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+
 lab: $(VENV)/.stamp-lab
-	$(VENV)/bin/jupyter lab chapters/
+	$(VENV)/bin/jupyter lab $(ROOT_ARG) $(LAB_ARGS) chapters/
 
 lint: $(VENV)/.stamp-test
 	$(PY) -m ruff check conftest.py dlbook tests benchmarks

@@ -109,11 +109,13 @@ def render(res: dict[str, Any], command: str) -> str:
         f"after: {_load(res['load_after'])} |",
         "",
     ]
-    busy = m["load_average"] and m["load_average"][0] > 0.5 * m["usable_cpus"]
-    if busy:
+    # Only the load before the run says whether other work competed: the load after it
+    # includes the benchmark's own threads.
+    before = m["load_average"]
+    if before and before[0] > 0.5 * m["usable_cpus"]:
         lines += [
-            "> The machine was busy with other work when this run started (load average "
-            "above half the CPUs): absolute times are inflated and noisy. The ratio, from "
+            "> The machine was busy with other work when this run started (1-minute load "
+            "average above half the CPUs): absolute times are inflated and noisy. The ratio, from "
             "interleaved runs, is the number to read; re-run `make bench` on a quiet machine.",
             "",
         ]
