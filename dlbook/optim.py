@@ -283,6 +283,15 @@ class SGD(Optimizer):
         }
 
 
+def _step_by_root(p: Any, g: Any, acc: Any, tmp: Any, lr: float, eps: float) -> None:
+    """θ ← θ − η·g/(√acc + ε), in place, with ``tmp`` as scratch (AdaGrad and RMSProp)."""
+    xp = backend.array_module(p)
+    xp.sqrt(acc, out=tmp)
+    tmp += eps  # √acc + ε
+    xp.divide(g, tmp, out=tmp)
+    p -= xp.multiply(tmp, lr, out=tmp)
+
+
 class AdaGrad(Optimizer):
     """AdaGrad (Duchi, Hazan & Singer 2011): a learning rate per parameter that only shrinks.
 
@@ -315,10 +324,7 @@ class AdaGrad(Optimizer):
         xp = backend.array_module(p)
         G, tmp = slot.a, slot.tmp
         G += xp.multiply(g, g, out=tmp)  # G ← G + g²
-        xp.sqrt(G, out=tmp)
-        tmp += self.eps  # √G + ε
-        xp.divide(g, tmp, out=tmp)
-        p -= xp.multiply(tmp, self.lr, out=tmp)  # θ ← θ − η·g/(√G + ε)
+        _step_by_root(p, g, G, tmp, self.lr, self.eps)  # θ ← θ − η·g/(√G + ε)
 
     def _hyper(self) -> dict[str, Any]:
         return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -368,10 +374,7 @@ class RMSProp(Optimizer):
         xp.multiply(g, g, out=tmp)
         tmp *= 1.0 - self.rho
         s += tmp
-        xp.sqrt(s, out=tmp)
-        tmp += self.eps  # √s + ε
-        xp.divide(g, tmp, out=tmp)
-        p -= xp.multiply(tmp, self.lr, out=tmp)  # θ ← θ − η·g/(√s + ε)
+        _step_by_root(p, g, s, tmp, self.lr, self.eps)  # θ ← θ − η·g/(√s + ε)
 
     def _hyper(self) -> dict[str, Any]:
         return {"lr": self.lr, "rho": self.rho, "eps": self.eps, "weight_decay": self.weight_decay}

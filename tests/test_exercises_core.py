@@ -540,3 +540,23 @@ def test_in_a_notebook_each_check_shows_exactly_one_line(dlbook_home):
     assert second[0].text.startswith("✗ 01.step_function: on case 'z = 0': expected 1.0")
     assert [o.output_type for o in third] == ["execute_result"]
     assert third[0].data["text/plain"] == "Hint 1/2: first"
+
+
+def test_a_quiz_title_is_one_line_and_short_whatever_the_question():
+    q = Quiz(
+        id="99.long",
+        question="A network was trained with inverted dropout, p = 0.5 (half of the hidden units\n"
+        "dropped in each step). What does it do at test time, and why does that keep the scale?",
+        options=["a", "b"],
+        answer=0,
+        explanation="because",
+    )
+    assert "\n" not in q.title and len(q.title) <= 102
+    assert q.title.startswith(
+        "A network was trained with inverted dropout, p = 0.5 (half of the hidden"
+    )
+    assert q.title.endswith(" …")
+    assert (
+        Quiz(id="99.short", question="Why?", options=["a", "b"], answer=1, explanation="").title
+        == "Why?"
+    )

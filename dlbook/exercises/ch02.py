@@ -664,7 +664,7 @@ stuck_xor = Quiz(
     answer=2,
     explanation="C is still falling (slowly) toward 1/16 as the weights grow. For the 2-2-1 "
     "XOR network every finite point has a strictly decreasing path to zero error "
-    "(Sprinkhuizen-Kuyper & Boers 1998; Hamey 1998): the flat regions where gradient "
+    "(Sprinkhuizen-Kuyper & Boers 1998, 1999; Hamey 1998): the flat regions where gradient "
     "descent stalls are approached only as the weights grow without bound. More hidden "
     "units, another seed or another initialisation avoid them.",
     hint="Look at what σ'(z) is when h is near 0 or 1.",

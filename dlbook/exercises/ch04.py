@@ -24,7 +24,7 @@ import numpy as np
 
 from . import checks
 from .checks import CheckFailure
-from .core import Case, Exercise, Quiz
+from .core import Case, Exercise, Quiz, _changed_argument
 
 __all__ = [
     "adam_step",
@@ -91,13 +91,13 @@ def diagnosed_exercise(
             expected = reference(*copy.deepcopy(case.args))
             args = copy.deepcopy(case.args)
             got = checks.call(fn, *args, case=case.name, like=reference)
-            for i, (old, new) in enumerate(zip(case.args, args, strict=True)):
-                if not checks.same_value(old, new):
-                    raise CheckFailure(
-                        f"on case '{case.name}': your function changed its input `{names[i]}` "
-                        "in place; leave the inputs as they are and return new arrays "
-                        "(theta_new = theta - ..., not theta -= ...)"
-                    )
+            changed = _changed_argument((case.args, {}), args, {}, names)
+            if changed:
+                raise CheckFailure(
+                    f"on case '{case.name}': your function changed its input {changed} "
+                    "in place; leave the inputs as they are and return new arrays "
+                    "(theta_new = theta - ..., not theta -= ...)"
+                )
             try:
                 checks.expect_output(got, expected, case=case.name, rtol=rtol, atol=atol)
             except CheckFailure:
@@ -513,57 +513,42 @@ def _adam_step(
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 
-def _adam_no_bias_correction(
-    theta: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
-    t: int,
-    lr: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # Mistake: steps with m and v themselves, without the bias correction.
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    return theta - lr * m / (np.sqrt(v) + eps), m, v
+def _adam_mistake(
+    name: str, *, bias_correction: bool = True, sqrt: bool = True, corrected_state: bool = False
+) -> Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Adam's step, as :func:`_adam_step`, with one typical mistake switched on.
+
+    Mistakes: ``bias_correction=False`` steps with m and v themselves, without the
+    bias correction; ``sqrt=False`` divides by v̂ instead of its square root;
+    ``corrected_state=True`` returns the bias-corrected m̂, v̂ as the new state (they
+    must stay uncorrected).
+    """
+
+    def step(
+        theta: np.ndarray,
+        g: np.ndarray,
+        m: np.ndarray,
+        v: np.ndarray,
+        t: int,
+        lr: float,
+        beta1: float,
+        beta2: float,
+        eps: float,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat, v_hat = (m / (1 - beta1**t), v / (1 - beta2**t)) if bias_correction else (m, v)
+        root = np.sqrt(v_hat) if sqrt else v_hat
+        m_new, v_new = (m_hat, v_hat) if corrected_state else (m, v)
+        return theta - lr * m_hat / (root + eps), m_new, v_new
+
+    step.__name__ = step.__qualname__ = name
+    return step
 
 
-def _adam_no_sqrt(
-    theta: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
-    t: int,
-    lr: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # Mistake: divides by v̂ instead of its square root.
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-    return theta - lr * m_hat / (v_hat + eps), m, v
-
-
-def _adam_corrected_state(
-    theta: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
-    t: int,
-    lr: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # Mistake: returns the bias-corrected m̂, v̂ as the new state (they must stay uncorrected).
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+_adam_no_bias_correction = _adam_mistake("_adam_no_bias_correction", bias_correction=False)
+_adam_no_sqrt = _adam_mistake("_adam_no_sqrt", sqrt=False)
+_adam_corrected_state = _adam_mistake("_adam_corrected_state", corrected_state=True)
 
 
 _ADAM = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}

@@ -404,6 +404,14 @@ def function_exercise(
 # --- quizzes -----------------------------------------------------------------------------------
 
 
+def _short_title(question: str, limit: int = 100) -> str:
+    """A quiz's one-line title: the question on one line, shortened at a word."""
+    text = " ".join(question.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 class Quiz:
     """A multiple-choice question.
 
@@ -450,7 +458,7 @@ class Quiz:
         self.answer = answer
         self.explanation = str(explanation)
         self.hints = (hint,) if hint else ()
-        self.title = title or self.question.splitlines()[0]
+        self.title = title or _short_title(self.question)
 
     @property
     def chapter(self) -> str:

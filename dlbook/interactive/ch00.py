@@ -11,12 +11,12 @@ matplotlib are imported inside the functions. Built in chapter 00.
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..neurons import McCullochPitts, binary_inputs
+from ._figure import blank_figure, png_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -25,13 +25,6 @@ __all__ = ["MPUnitState", "mp_playground", "timeline_explorer"]
 
 FIRE, SILENT = "#E69F00", "white"  # the unit's colour when it fires / stays silent
 EXC, INH, OFF = "#009E73", "#D55E00", "#DDDDDD"  # active excitatory / inhibitory, inactive
-
-
-def _png(fig: Figure) -> bytes:
-    """PNG bytes without the 'Software' stamp: the bytes do not depend on matplotlib's version."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80, metadata={"Software": None})
-    return buf.getvalue()
 
 
 class MPUnitState:
@@ -124,11 +117,7 @@ class MPUnitState:
 
     def draw(self, fig: Figure | None = None) -> Figure:
         """Draw the unit: inputs on the left, the unit in the middle, its output on the right."""
-        if fig is None:
-            from matplotlib.figure import Figure  # noqa: PLC0415  (no pyplot: nothing auto-shows)
-
-            fig = Figure(figsize=(4.4, 2.7), dpi=80)
-        fig.clear()
+        fig = blank_figure(fig, (4.4, 2.7))
         ax = fig.add_subplot(1, 1, 1)
         n_e, n_i = self.x_exc.size, self.x_inh.size
         ys = np.linspace(0.85, 0.15, n_e + n_i) if n_e + n_i > 1 else np.array([0.5])
@@ -169,7 +158,7 @@ class MPUnitState:
 
     def png(self, fig: Figure | None = None) -> bytes:
         """The current drawing as PNG bytes (what the widget shows)."""
-        return _png(self.draw(fig))
+        return png_bytes(self.draw(fig))
 
 
 def _circle(xy: tuple[float, float], r: float, face: str, edge: str, lw: float = 1.0) -> Any:
@@ -269,7 +258,7 @@ def timeline_explorer() -> Any:
         shown = timeline.milestones(lanes, start, end)
         caption.value = f"{len(shown)} milestones in {len(lanes)} lane(s), {start}–{end}"
         if lanes:
-            image.value = _png(timeline.draw(lanes, start, end, fig=fig))
+            image.value = png_bytes(timeline.draw(lanes, start, end, fig=fig))
 
     for c in checkboxes:
         c.observe(refresh, names="value")

@@ -20,7 +20,6 @@ object API (no pyplot state, so nothing leaks into the notebook).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from .. import backend
 from ..perceptron import Perceptron, separable_data
+from ._figure import png_bytes
 
 __all__ = ["DATASETS", "Playground", "PlaygroundState", "StepReport", "perceptron_playground"]
 
@@ -358,9 +358,7 @@ class Playground:
         ax.set_title(f"{st.mistakes()} of {len(st.d)} misclassified")
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, framealpha=0.8)
         ax.grid(True, alpha=0.3)
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png")
-        self.image.value = buf.getvalue()
+        self.image.value = png_bytes(self.figure)
         text = (
             st.last.describe(st.eta) if st.last is not None else "Move the sliders or press Step."
         )

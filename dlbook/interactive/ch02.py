@@ -12,7 +12,6 @@ are imported inside the functions. Built in chapter 02.
 
 from __future__ import annotations
 
-import io
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from .. import functions as F
 from ..layers import Dense, Loss, Sigmoid
 from ..network import Sequential
 from ..optim import SGD
+from ._figure import blank_figure, png_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -51,12 +51,6 @@ class _MSELoss(Loss):
 
     def backward(self) -> Any:
         return F.mse_grad(self.p, self.d)
-
-
-def _png(fig: Any) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    return buf.getvalue()
 
 
 def _check_positive(where: str, name: str, value: Any, integer: bool = False) -> None:
@@ -173,11 +167,7 @@ class XorTrainer:
 
         if self.model is None:
             self.train()
-        if fig is None:
-            from matplotlib.figure import Figure  # noqa: PLC0415  (no pyplot: nothing auto-shows)
-
-            fig = Figure(figsize=(8.4, 3.4), dpi=80)
-        fig.clear()
+        fig = blank_figure(fig, (8.4, 3.4))
         ax_b, ax_c = fig.subplots(1, 2)
         boundaries.decision_boundary(
             self.predict,
@@ -203,7 +193,7 @@ class XorTrainer:
 
     def png(self, fig: Figure | None = None) -> bytes:
         """The figure as PNG bytes (what the widget shows)."""
-        return _png(self.draw(fig))
+        return png_bytes(self.draw(fig))
 
 
 def _named_box(w: Any, children: list[Any], text: str) -> Any:
@@ -314,11 +304,7 @@ class BumpBuilder:
 
     def draw(self, fig: Figure | None = None) -> Figure:
         """The two contributions and the output p(x)."""
-        if fig is None:
-            from matplotlib.figure import Figure  # noqa: PLC0415
-
-            fig = Figure(figsize=(6.0, 3.4), dpi=80)
-        fig.clear()
+        fig = blank_figure(fig, (6.0, 3.4))
         ax = fig.subplots()
         up, down, p = self.contributions()
         ax.plot(self.x, up, "--", color="C2", lw=1.2, label="a·σ(w(x − s1))")
@@ -334,7 +320,7 @@ class BumpBuilder:
 
     def png(self, fig: Figure | None = None) -> bytes:
         """The figure as PNG bytes (what the widget shows)."""
-        return _png(self.draw(fig))
+        return png_bytes(self.draw(fig))
 
 
 def bump_playground(*, w: float = 10.0, s1: float = -1.0, s2: float = 1.0, a: float = 1.0) -> Any:

@@ -13,13 +13,13 @@ ipywidgets and matplotlib are imported inside the functions. Built in chapter 03
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import backend
+from ._figure import blank_figure, png_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -148,10 +148,7 @@ class PredictionExplorer:
         """Draw the current image and its probability bars (into ``fig`` if given)."""
         from ..plots.images import image_with_probabilities  # noqa: PLC0415
 
-        if fig is None:
-            from matplotlib.figure import Figure  # noqa: PLC0415  (no pyplot: nothing auto-shows)
-
-            fig = Figure(figsize=(6.4, 2.6), dpi=80)
+        fig = blank_figure(fig, (6.4, 2.6))
         i = self.index
         true = None if self.labels is None else int(self.labels[i])
         return image_with_probabilities(
@@ -160,10 +157,7 @@ class PredictionExplorer:
 
     def png(self, fig: Figure | None = None) -> bytes:
         """The current figure as PNG bytes (what the widget shows)."""
-        fig = self.draw(fig)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80)
-        return buf.getvalue()
+        return png_bytes(self.draw(fig))
 
 
 def prediction_explorer(

@@ -14,13 +14,13 @@ ipywidgets and matplotlib are imported inside the functions. Built in chapter 04
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import backend
 from .. import experiments as ex
+from ._figure import blank_figure, png_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -135,11 +135,7 @@ class GradientFlow:
 
     def draw(self, fig: Figure | None = None) -> Figure:
         """Draw the per-layer gradient norms and the hidden layers' spread (into ``fig``)."""
-        if fig is None:
-            from matplotlib.figure import Figure  # noqa: PLC0415  (no pyplot: nothing auto-shows)
-
-            fig = Figure(figsize=(8.4, 3.2), dpi=80)
-        fig.clear()
+        fig = blank_figure(fig, (8.4, 3.2))
         ax1, ax2 = fig.subplots(1, 2)
         layers = np.arange(1, self.depth + 1)
         ax1.plot(layers, np.maximum(self.norms, 1e-300), "o-", color="C3")
@@ -160,10 +156,7 @@ class GradientFlow:
 
     def png(self, fig: Figure | None = None) -> bytes:
         """The current figure as PNG bytes (what the widget shows)."""
-        fig = self.draw(fig)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80)
-        return buf.getvalue()
+        return png_bytes(self.draw(fig))
 
 
 def _decades(values: np.ndarray, at_least: float = 1e4) -> tuple[float, float]:
