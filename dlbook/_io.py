@@ -23,12 +23,17 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], obje
     ``write(f)`` receives a binary file open in the same folder; the file is then
     flushed, synced and renamed over ``path`` (``os.replace`` is atomic on POSIX and
     Windows). On any error the temporary file is removed and ``path`` is untouched.
+    The new file keeps the old one's permissions, or gets the usual ones for a new
+    file (0o666 less the umask), not the owner-only mode of a temporary file, so a
+    shared data folder stays readable by the others who use it.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.chmod(tmp, mode)
             write(f)
             f.flush()
             os.fsync(f.fileno())
@@ -37,6 +42,16 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], obje
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _mode_for(path: Path) -> int:
+    """Permission bits for ``path``: those of the file it replaces, else 0o666 & ~umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from dlbook._io import atomic_write, atomic_write_text, set_aside
@@ -39,3 +41,16 @@ def test_set_aside_keeps_the_bytes(tmp_path):
     assert first != second
     assert first.read_text() == "{not json" and second.read_text() == "{again"
     assert first.name.startswith("progress.json.corrupt-")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_new_files_get_the_usual_mode_and_replacements_keep_theirs(tmp_path):
+    old = os.umask(0o022)
+    try:
+        new = atomic_write_text(tmp_path / "cache.npz", "x")
+        assert new.stat().st_mode & 0o777 == 0o644  # not 0o600 from mkstemp
+        new.chmod(0o640)
+        atomic_write_text(new, "y")
+        assert new.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
