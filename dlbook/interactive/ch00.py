@@ -246,8 +246,15 @@ def timeline_explorer() -> Any:
 
     fig = Figure(dpi=80)
     checkboxes = [w.Checkbox(value=True, description=lane, indent=False) for lane in timeline.LANES]
+    # The slider's own readout is too narrow for "1940 – 2017"; the caption shows the years.
     years = w.IntRangeSlider(
-        value=(1940, 2017), min=1940, max=2017, description="years", continuous_update=False
+        value=(1940, 2017),
+        min=1940,
+        max=2017,
+        description="years",
+        readout=False,
+        continuous_update=False,
+        layout=w.Layout(width="480px"),
     )
     caption = w.Label()
     image = w.Image(format="png")
