@@ -385,6 +385,21 @@ def test_quiz_panel_headless():
     assert _texts(panel.output).startswith("✓ 00.first_neuron: right")
 
 
+def test_quiz_panel_lists_long_options_in_full_and_keeps_radio_labels_short():
+    pytest.importorskip("ipywidgets")
+    long = "an option so long that a radio button label would be cut off at the edge " * 3
+    q = Quiz(
+        id="99.long_options", question="Which?", options=["short", long], answer=1, explanation=""
+    )
+    panel = q.panel()
+    labels = [label for label, _ in panel.radio.options]
+    assert labels[0] == "0) short" and labels[1].startswith("1) an option") and len(labels[1]) <= 64
+    assert long.strip() in panel.children[0].value  # the full text, which wraps
+    panel.radio.index = 1
+    panel.check_button.click()
+    assert _texts(panel.output).startswith("✓ 99.long_options: right")
+
+
 def test_panels_without_ipywidgets(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import fails
     assert make_step().panel(_step_strict) is None

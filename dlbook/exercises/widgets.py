@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -124,8 +125,15 @@ def quiz_panel(quiz: Quiz) -> Any:
         print(quiz.prompt)
         print("(ipywidgets is not installed: answer with .check(number), e.g. .check(0))")
         return None
-    question = w.HTMLMath(value=markdown_html(quiz.question))
-    radio = w.RadioButtons(options=list(quiz.options), value=None, layout={"width": "max-content"})
+    # The options are listed in full (the text wraps); the radio buttons carry short labels,
+    # because a radio label does not wrap and a long one is cut off at the cell's edge.
+    listed = "\n\n".join(f"**{i})** {o}" for i, o in enumerate(quiz.options))
+    question = w.HTMLMath(value=markdown_html(f"{quiz.question}\n\n{listed}"))
+    labels = [
+        (f"{i}) {textwrap.shorten(str(o), 60, placeholder=' …')}", i)
+        for i, o in enumerate(quiz.options)
+    ]
+    radio = w.RadioButtons(options=labels, value=None, layout={"width": "auto"})
     check_button = w.Button(description="Check", button_style="primary", icon="check")
     output = w.Output()
 
