@@ -575,3 +575,15 @@ def test_a_quiz_title_is_one_line_and_short_whatever_the_question():
         Quiz(id="99.short", question="Why?", options=["a", "b"], answer=1, explanation="").title
         == "Why?"
     )
+
+
+def test_prompt_html_flows_soft_line_breaks_and_keeps_list_items_apart():
+    from dlbook.exercises.widgets import markdown_html
+
+    assert markdown_html("A network was trained\nwith dropout.") == (
+        "<p>A network was trained with dropout.</p>"
+    )
+    assert markdown_html("Options:\n- one\n2) two") == "<p>Options:<br>- one<br>2) two</p>"
+    assert markdown_html("kept  \nbreak\n\nnext `x*y`") == (
+        "<p>kept<br>break</p>\n<p>next <code>x*y</code></p>"
+    )

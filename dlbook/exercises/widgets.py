@@ -40,7 +40,11 @@ def markdown_html(text: str) -> str:
         s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
         s = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", s)
         s = re.sub(r"(?<![*\w])\*([^*\s][^*]*)\*(?![*\w])", r"<i>\1</i>", s)
-        out.append("<p>" + s.replace("\n", "<br>") + "</p>")
+        # As in Markdown, a single newline is a soft break (the text flows to the width);
+        # a line ending in two spaces, or a list item, keeps its break.
+        s = re.sub(r"  \n", "<br>", s)
+        s = re.sub(r"\n(?=\s*(?:[-*] |\d+[.)] ))", "<br>", s)
+        out.append("<p>" + s.replace("\n", " ") + "</p>")
     return "\n".join(out)
 
 

@@ -337,10 +337,19 @@ def bump_playground(*, w: float = 10.0, s1: float = -1.0, s2: float = 1.0, a: fl
 
     builder = BumpBuilder(w, s1, s2, a)
     fig = Figure(figsize=(6.0, 3.4), dpi=80)
-    steep = widgets.FloatSlider(value=w, min=0.5, max=50, step=0.5, description="steepness w")
-    left = widgets.FloatSlider(value=s1, min=-3, max=3, step=0.1, description="step up s1")
-    right = widgets.FloatSlider(value=s2, min=-3, max=3, step=0.1, description="step down s2")
-    height = widgets.FloatSlider(value=a, min=-1.5, max=1.5, step=0.1, description="height a")
+    style = {"description_width": "110px"}  # the default width cuts "step down s2" off
+    steep = widgets.FloatSlider(
+        value=w, min=0.5, max=50, step=0.5, description="steepness w", style=style
+    )
+    left = widgets.FloatSlider(
+        value=s1, min=-3, max=3, step=0.1, description="step up s1", style=style
+    )
+    right = widgets.FloatSlider(
+        value=s2, min=-3, max=3, step=0.1, description="step down s2", style=style
+    )
+    height = widgets.FloatSlider(
+        value=a, min=-1.5, max=1.5, step=0.1, description="height a", style=style
+    )
     caption = widgets.Label(value=builder.caption())
     image = widgets.Image(value=builder.png(fig), format="png")
 
