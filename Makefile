@@ -8,12 +8,13 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # Chapters are compared with their stored outputs under strict nbval.
 NBVAL  := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600 -p no:cacheprovider
 
-.PHONY: lab test test-unit test-notebooks lint bench book clean help
+.PHONY: lab test test-unit test-notebooks lint bench chapters book clean help
 
 help:
 	@echo "make lab    open the book in JupyterLab (creates .venv)"
 	@echo "make test   run every test: lint, types, unit, notebooks (creates .venv)"
 	@echo "make bench  time dlbook against its peers, write benchmarks/RESULTS.md"
+	@echo "make chapters [CHAPTERS='02 04']  re-run chapters and store their outputs"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,11 @@ test-notebooks: $(VENV)/.stamp-test
 	$(PY) -m pytest $(NBVAL) chapters || { rc=$$?; [ $$rc -eq 5 ] && echo "nbval collected no chapters: failing"; exit $$rc; }
 
 test: lint test-unit test-notebooks
+
+# Re-run chapters top to bottom and store their outputs, in the environment nbval uses.
+CHAPTERS ?=
+chapters: $(VENV)/.stamp-test
+	$(PY) -m tests.run_chapters $(CHAPTERS)
 
 bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/run.py

@@ -1,7 +1,9 @@
 """Project-wide pytest set-up, loaded for the unit tests and for the chapters under nbval.
 
 - Progress bars are off and exercise progress goes to a throw-away DLBOOK_HOME, set
-  before any notebook kernel starts (kernels inherit the environment).
+  before any notebook kernel starts (kernels inherit the environment). Under nbval the
+  floating-point code paths of NumPy and its BLAS are fixed too, so that the stored
+  outputs reproduce on any x86-64 machine: see tests/notebook_env.py.
 - stderr is not compared under nbval: warnings and library chatter differ between
   installs, while the book's evidence is in stdout and displayed results.
 - ``# NBVAL_IGNORE_OUTPUT: reason`` is honoured: nbval itself only knows the bare
@@ -11,22 +13,25 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
+from tests import notebook_env
+
 _chapter_seconds: dict[str, float] = defaultdict(float)
 
 
+def _nbval(config) -> bool:
+    return bool(
+        config.getoption("nbval", default=False) or config.getoption("nbval_lax", default=False)
+    )
+
+
 def pytest_configure(config):
-    os.environ["DLBOOK_PROGRESS"] = "0"
-    if "DLBOOK_HOME" not in os.environ:
-        os.environ["DLBOOK_HOME"] = tempfile.mkdtemp(prefix="dlbook-home-")
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    if config.getoption("nbval", default=False) or config.getoption("nbval_lax", default=False):
+    notebook_env.apply(pin_floats=_nbval(config))
+    if _nbval(config):
         _ignore_stderr_in_nbval()
         _accept_markers_with_reasons()
 
@@ -83,6 +88,7 @@ def pytest_terminal_summary(terminalreporter):
     if not _chapter_seconds:
         return
     terminalreporter.section("chapter execution time (2-core budget: 00-01 60 s, others 90 s)")
+    terminalreporter.write_line(f"floating-point pins: {notebook_env.describe()}")
     for name, seconds in sorted(_chapter_seconds.items()):
         terminalreporter.write_line(f"{name:<45} {seconds:6.1f} s")
     terminalreporter.write_line(f"{'all chapters':<45} {sum(_chapter_seconds.values()):6.1f} s")

@@ -356,11 +356,17 @@ class GradientNoise:
     sigma2: float
 
     def table(self) -> str:
-        """Batch size, measured and predicted noise, and the noise-to-signal ratio."""
+        """Batch size, measured and predicted noise, and the noise-to-signal ratio.
+
+        A measured value below 1e-12 σ² is rounding error (at B = N every batch is the
+        whole set and g_B = g exactly), and is printed as 0.
+        """
         lines = [
             f"{'B':>6}  {'E|g_B - g|^2':>13}  {'sigma^2/B (N-B)/(N-1)':>22}  {'noise / |g|^2':>13}"
         ]
+        floor = 1e-12 * self.sigma2
         for b, m, p in zip(self.batch_sizes, self.measured, self.predicted, strict=True):
+            m = 0.0 if abs(m) < floor else m
             lines.append(f"{b:>6}  {m:>13.3g}  {p:>22.3g}  {m / self.full_norm2:>13.3g}")
         return "\n".join(lines)
 
@@ -375,13 +381,14 @@ def gradient_noise(
 ) -> GradientNoise:
     """How far mini-batch gradients scatter around the full-batch gradient, measured and predicted.
 
-    At the model's current weights (a float64 copy is used, so the numbers do not
-    depend on the BLAS), the full-batch gradient g on all N samples is computed,
-    then for each batch size B, ``n_draws`` mini-batches of B distinct samples are
-    drawn and E‖g_B − g‖² is averaged. (A mini-batch gradient is the mean of its
-    samples' gradients, so each g_B is computed exactly from the N single-sample
-    gradients, which are computed once.) The prediction uses the single-sample
-    gradients g_i: σ² = (1/N) Σ‖g_i − g‖², and a mean of B samples drawn without
+    At the model's current weights (a float64 copy is used, so the numbers agree
+    across BLAS builds to far more digits than are printed), the full-batch
+    gradient g on all N samples is computed, then for each batch size B,
+    ``n_draws`` mini-batches of B distinct samples are drawn and E‖g_B − g‖² is
+    averaged. (A mini-batch gradient is the mean of its samples' gradients, so each
+    g_B is computed exactly from the N single-sample gradients, which are computed
+    once.) The prediction uses the single-sample gradients g_i:
+    σ² = (1/N) Σ‖g_i − g‖², and a mean of B samples drawn without
     replacement has E‖g_B − g‖² = σ²/B · (N − B)/(N − 1).
 
     Parameters

@@ -133,6 +133,16 @@ def test_gradient_noise_measured_follows_the_sampling_formula():
         ex.gradient_noise(m, x, y, batch_sizes=[0])
 
 
+def test_gradient_noise_table_prints_rounding_error_as_zero():
+    res = ex.GradientNoise(
+        np.array([1, 8]), np.array([2.5, 3e-31]), np.array([2.4, 0.0]), full_norm2=0.5, sigma2=2.4
+    )
+    last = res.table().splitlines()[-1].split()
+    assert last == ["8", "0", "0", "0"]
+    tiny_but_real = ex.GradientNoise(np.array([1]), np.array([1e-9]), np.array([1e-9]), 1.0, 1e-9)
+    assert "1e-09" in tiny_but_real.table()
+
+
 def test_grid_and_random_points():
     space = {"lr": (1e-3, 1.0), "weight_decay": (1e-6, 1e-2)}
     grid = ex.grid_points(space, 3)

@@ -1,7 +1,7 @@
 """The strict nbval harness: stdout is compared, stderr is not, sanitizing hides addresses.
 
 Runs pytest --nbval on small notebooks built in code, with the project's own
-conftest.py and tests/sanitize.cfg.
+conftest.py, tests/notebook_env.py and tests/sanitize.cfg.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def _notebook(path, source, outputs):
 def _run(pytester, name):
     shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
     shutil.copy(ROOT / "tests" / "sanitize.cfg", pytester.path / "sanitize.cfg")
+    (pytester.path / "tests").mkdir(exist_ok=True)
+    (pytester.path / "tests" / "__init__.py").write_text("")
+    shutil.copy(ROOT / "tests" / "notebook_env.py", pytester.path / "tests" / "notebook_env.py")
     return pytester.runpytest_subprocess(
         "--nbval", "--nbval-sanitize-with", "sanitize.cfg", "-p", "no:cacheprovider", name
     )
@@ -49,7 +52,21 @@ def test_stderr_differences_pass_and_times_are_printed(pytester):
     _notebook(pytester.path / "nb_stderr_differs_passes.ipynb", SOURCE, stored)
     result = _run(pytester, "nb_stderr_differs_passes.ipynb")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*chapter execution time*", "nb_stderr_differs_passes.ipynb*s"])
+    result.stdout.fnmatch_lines(
+        [
+            "*chapter execution time*",
+            "floating-point pins: *OPENBLAS_NUM_THREADS=2*",
+            "nb_stderr_differs_passes.ipynb*s",
+        ]
+    )
+
+
+def test_the_kernel_runs_with_the_floating_point_pins(pytester, monkeypatch):
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    source = "import os\nprint(os.environ['OPENBLAS_NUM_THREADS'], os.environ['DLBOOK_PROGRESS'])"
+    stored = [new_output("stream", name="stdout", text="2 0\n")]
+    _notebook(pytester.path / "nb_pins_pass.ipynb", source, stored)
+    _run(pytester, "nb_pins_pass.ipynb").assert_outcomes(passed=1)
 
 
 @pytest.mark.slow
