@@ -57,6 +57,8 @@ def test_figure_has_both_panels_and_png_changes_with_the_choice():
     assert before[:8] == b"\x89PNG\r\n\x1a\n"
     flow.set(activation="relu", init="He")
     assert flow.png() != before
+    assert flow.draw().get_suptitle() == flow.caption()
+    assert flow.draw(with_caption=False).get_suptitle() == ""  # the widget shows it as text
 
 
 def test_widget_controls_update_the_flow_and_the_image():

@@ -133,8 +133,12 @@ class GradientFlow:
             f"{self.ratio:.2g} × last-layer gradient"
         )
 
-    def draw(self, fig: Figure | None = None) -> Figure:
-        """Draw the per-layer gradient norms and the hidden layers' spread (into ``fig``)."""
+    def draw(self, fig: Figure | None = None, with_caption: bool = True) -> Figure:
+        """Draw the per-layer gradient norms and the hidden layers' spread (into ``fig``).
+
+        ``with_caption`` puts :meth:`caption` above the plots; the widget shows it as
+        text instead.
+        """
         fig = blank_figure(fig, (8.4, 3.2))
         ax1, ax2 = fig.subplots(1, 2)
         layers = np.arange(1, self.depth + 1)
@@ -150,13 +154,14 @@ class GradientFlow:
         ax2.set_xlabel("hidden layer")
         ax2.set_ylabel("std of the layer's output (log)")
         ax2.set_title("Forward: spread of the activations")
-        fig.suptitle(self.caption(), fontsize=9)
+        if with_caption:
+            fig.suptitle(self.caption(), fontsize=9)
         fig.tight_layout()
         return fig
 
-    def png(self, fig: Figure | None = None) -> bytes:
-        """The current figure as PNG bytes (what the widget shows)."""
-        return png_bytes(self.draw(fig))
+    def png(self, fig: Figure | None = None, with_caption: bool = True) -> bytes:
+        """The current figure as PNG bytes (the widget's has no caption: it shows it as text)."""
+        return png_bytes(self.draw(fig, with_caption))
 
 
 def _decades(values: np.ndarray, at_least: float = 1e4) -> tuple[float, float]:
@@ -196,12 +201,12 @@ def gradient_flow_playground(x: Any, y: Any, **kwargs: Any) -> Any:
     )
     init = w.Dropdown(options=list(INITS), value=flow.init, description="init")
     caption = w.Label(value=flow.caption())
-    image = w.Image(value=flow.png(fig), format="png")
+    image = w.Image(value=flow.png(fig, with_caption=False), format="png")
 
     def update(_: Any = None) -> None:
         flow.set(depth=depth.value, activation=activation.value, init=init.value)
         caption.value = flow.caption()
-        image.value = flow.png(fig)
+        image.value = flow.png(fig, with_caption=False)
 
     for control in (depth, activation, init):
         control.observe(update, names="value")
