@@ -30,8 +30,9 @@ def _nbval(config) -> bool:
 
 
 def pytest_configure(config):
-    notebook_env.apply(pin_floats=_nbval(config))
-    if _nbval(config):
+    nbval = _nbval(config)
+    notebook_env.apply(pin_floats=nbval)
+    if nbval:
         _ignore_stderr_in_nbval()
         _accept_markers_with_reasons()
 

@@ -20,13 +20,18 @@ import nbformat
 
 from dlbook._io import atomic_write_text
 from tests import notebook_env
+from tests.notebook_checks import CHAPTER_FILES
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 
 
 def select(prefixes: list[str], folder: Path = CHAPTERS) -> list[Path]:
-    """The chapters whose file names start with one of ``prefixes`` (all when none)."""
-    books = sorted(folder.glob("[0-9A-Z]*.ipynb"))
+    """The chapters whose file names start with one of ``prefixes`` (all when none).
+
+    Only the book's own notebooks (``CHAPTER_FILES``) count, not a scratch copy or an
+    ``Untitled.ipynb`` left in the folder.
+    """
+    books = sorted(p for p in folder.glob("*.ipynb") if p.name in CHAPTER_FILES)
     if not prefixes:
         return books
     chosen = [p for p in books if any(p.name.startswith(x) for x in prefixes)]
