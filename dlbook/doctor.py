@@ -60,12 +60,12 @@ def progress_path() -> Path:
         return Path(progress.path())
     except Exception:  # exercises unavailable: the doctor must still answer
         pass
-    home = os.environ.get("DLBOOK_HOME")
+    home = os.environ.get("DLBOOK_HOME", "").strip()
     if not home:
         import platformdirs  # noqa: PLC0415
 
         home = platformdirs.user_data_dir("dlbook")
-    return Path(home) / "progress.json"
+    return Path(home).expanduser() / "progress.json"
 
 
 def _safe(part: Callable[[], Any]) -> Any:

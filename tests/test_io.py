@@ -54,3 +54,43 @@ def test_new_files_get_the_usual_mode_and_replacements_keep_theirs(tmp_path):
         assert new.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the writer's pid is asked on POSIX")
+def test_temporaries_of_an_interrupted_write_are_removed_next_time(tmp_path):
+    """A write killed before its rename leaves ``.NAME.PID.XXXX.tmp``; the next write removes it."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "model.npz"
+    code = (
+        "import os, sys\n"
+        "from dlbook._io import atomic_write\n"
+        "def write(f):\n"
+        "    f.write(b'half')\n"
+        "    f.flush()\n"
+        "    os._exit(9)  # killed mid-write: no cleanup runs\n"
+        "atomic_write(sys.argv[1], write)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code, str(target)]).returncode == 9
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".model.npz.") and left[0].endswith(".tmp")
+    mine = tmp_path / "mine.txt"  # a reader's file that merely looks alike stays
+    (tmp_path / ".model.npz.notes.tmp").write_text("keep")
+    mine.write_text("keep")
+    atomic_write_text(target, "whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".model.npz.notes.tmp",
+        "mine.txt",
+        "model.npz",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix", reason="POSIX symlinks")
+def test_a_link_is_written_through(tmp_path):
+    (tmp_path / "real").mkdir()
+    link = tmp_path / "f.txt"
+    link.symlink_to(tmp_path / "real" / "f.txt")
+    assert atomic_write_text(link, "one") == tmp_path / "real" / "f.txt"
+    atomic_write_text(link, "two")
+    assert link.is_symlink() and link.read_text() == "two"

@@ -10,8 +10,14 @@ number of attempts and the time of the first and last attempt (ISO 8601, UTC)::
                                         "attempts": 3, "first": "...", "last": "..."}}}
 
 Only real attempts are recorded (passed or failed); running a notebook whose stubs
-are untouched records nothing. The file is written atomically; a corrupt file is
-set aside (renamed beside itself) with a warning, never deleted and never trusted.
+are untouched records nothing. The file is written atomically, and each read →
+change → write holds a lock (``progress.json.lock``, see :func:`dlbook._io.locked`),
+so two kernels that record at once lose nothing. A corrupt file (not UTF-8 text, not
+JSON, not this structure) is set aside (renamed beside itself) with a warning, never
+deleted and never trusted. A file written by a newer dlbook (a higher ``version``)
+is not corrupt: it is read where it can be and never overwritten, and the warning
+says to upgrade. A symbolic link ``progress.json`` keeps pointing where it did: the
+file it points to is the one written.
 
 Used by ``Exercise.check`` (every chapter) and by ``dlbook.exercises.show_progress``.
 """
@@ -28,19 +34,32 @@ from typing import Any
 
 import platformdirs
 
-from .._io import atomic_write_text, set_aside
+from .._io import atomic_write_text, locked, set_aside, write_target
 
-__all__ = ["Summary", "load", "path", "record", "summary"]
+__all__ = ["NewerProgressError", "Summary", "load", "path", "record", "summary"]
 
 VERSION = 1
 STATUSES = ("passed", "failed", "not attempted")
 _RANK = {"not attempted": 0, "failed": 1, "passed": 2}
 
 
+class NewerProgressError(OSError):
+    """The progress file was written by a newer dlbook; this one does not overwrite it."""
+
+
 def path() -> Path:
-    """Where the progress file lives (``DLBOOK_HOME`` overrides the platform folder)."""
-    home = os.environ.get("DLBOOK_HOME") or platformdirs.user_data_dir("dlbook")
-    return Path(home) / "progress.json"
+    """Where the progress file lives (``DLBOOK_HOME`` overrides the platform folder).
+
+    ``~`` in ``DLBOOK_HOME`` is expanded, as in ``DLBOOK_DATA``.
+    """
+    home = os.environ.get("DLBOOK_HOME", "").strip() or platformdirs.user_data_dir("dlbook")
+    return Path(home).expanduser() / "progress.json"
+
+
+def _newer(data: Any) -> bool:
+    """A file of a later format version (an int above ours): not ours to judge or rewrite."""
+    version = data.get("version") if isinstance(data, dict) else None
+    return isinstance(version, int) and not isinstance(version, bool) and version > VERSION
 
 
 def _valid(data: Any) -> bool:
@@ -65,28 +84,50 @@ def _valid(data: Any) -> bool:
 def load() -> dict[str, dict[str, Any]]:
     """The stored entries by exercise id; ``{}`` when there is no file yet.
 
-    A file that is not valid JSON or not of the expected structure is renamed beside
-    itself (``progress.json.corrupt-YYYYmmdd-HHMMSS``) with a ``UserWarning`` that says
-    where it went, and ``{}`` is returned.
+    A file that is not UTF-8 text, not valid JSON or not of the expected structure
+    is renamed beside itself (``progress.json.corrupt-YYYYmmdd-HHMMSS``) with a
+    ``UserWarning`` that says where it went, and ``{}`` is returned. A file from a
+    newer dlbook is left as it is: its entries that this version understands are
+    returned, with a warning.
     """
-    p = path()
+    return _load(write_target(path()), warn_newer=True)[0]
+
+
+def _load(p: Path, *, warn_newer: bool) -> tuple[dict[str, dict[str, Any]], bool]:
+    """``(entries, newer)``: the entries of ``p`` and whether it is of a newer version."""
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
-        return {}  # no file yet (or no folder: writing will say so)
+        return {}, False  # no file yet (or no folder: writing will say so)
     except OSError as exc:
         warnings.warn(
             f"dlbook: cannot read exercise progress from {p} ({exc}); starting empty.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-        return {}
+        return {}, False
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError (not text) and JSONDecodeError alike
         data = None
+    if _newer(data):
+        if warn_newer:
+            warnings.warn(
+                f"dlbook: the exercise progress file {p} was written by a newer dlbook "
+                f"(format {data['version']}, this one reads {VERSION}); it is left as it is "
+                "and new attempts are not saved. Upgrade dlbook to the version that wrote it.",
+                UserWarning,
+                stacklevel=3,
+            )
+        entries = data.get("exercises")
+        known = {
+            k: e
+            for k, e in (entries.items() if isinstance(entries, dict) else ())
+            if _valid({"version": VERSION, "exercises": {k: e}})
+        }
+        return known, True
     if _valid(data):
-        return dict(data["exercises"])
+        return dict(data["exercises"]), False
     try:
         moved = set_aside(p)
     except OSError as exc:
@@ -94,16 +135,16 @@ def load() -> dict[str, dict[str, Any]]:
             f"dlbook: the exercise progress file {p} is corrupt and could not be set aside "
             f"({exc}); it is ignored.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     else:
         warnings.warn(
             f"dlbook: the exercise progress file was corrupt; it was moved to {moved} "
             "and a new one is started.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    return {}
+    return {}, False
 
 
 def _now() -> str:
@@ -125,16 +166,38 @@ def record(exercise_id: str, status: str) -> dict[str, Any]:
     ------
     ValueError
         ``status`` is not one of the three statuses.
+    NewerProgressError
+        The file was written by a newer dlbook (it is not overwritten).
     OSError
-        The file cannot be written (a read-only home, say); ``Exercise.check``
-        turns this into a warning.
+        The file cannot be written (a read-only home, say), or another process held
+        the lock for 30 s (``TimeoutError``); ``Exercise.check`` turns these into a
+        warning.
     """
     if status not in STATUSES:
-        raise ValueError(f"progress.record: status must be one of {STATUSES}, got {status!r}.")
-    entries = load()
-    entry = dict(entries.get(exercise_id, {}))
+        raise ValueError(
+            f"The 'status' parameter of progress.record must be one of {STATUSES}. "
+            f"Got {status!r} instead."
+        )
     if status == "not attempted":
-        return entry
+        return dict(load().get(exercise_id, {}))
+    # One critical section across processes: read, change and write under the lock.
+    with locked(path()) as target:
+        entries, newer = _load(target, warn_newer=False)
+        if newer:
+            raise NewerProgressError(
+                f"{target} was written by a newer dlbook; this attempt is not saved so "
+                "that the file stays as it is. Upgrade dlbook to the version that wrote it."
+            )
+        entry = _updated(entries.get(exercise_id, {}), status)
+        entries[exercise_id] = entry
+        text = json.dumps({"version": VERSION, "exercises": entries}, indent=1, sort_keys=True)
+        atomic_write_text(target, text + "\n")
+    return entry
+
+
+def _updated(old: dict[str, Any], status: str) -> dict[str, Any]:
+    """An entry after one more attempt with ``status`` (``"passed"`` stays the best)."""
+    entry = dict(old)
     now = _now()
     best = entry.get("best", "not attempted")
     entry = {
@@ -144,9 +207,6 @@ def record(exercise_id: str, status: str) -> dict[str, Any]:
         "first": entry.get("first", now),
         "last": now,
     }
-    entries[exercise_id] = entry
-    text = json.dumps({"version": VERSION, "exercises": entries}, indent=1, sort_keys=True)
-    atomic_write_text(path(), text + "\n")
     return entry
 
 
