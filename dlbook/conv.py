@@ -1,0 +1,531 @@
+"""Convolution and pooling: im2col/col2im, Conv2D, MaxPool2D, AvgPool2D.
+
+A convolution layer slides a small kernel over an image. Written as loops it
+has six of them (samples, output channels, output rows, output columns, kernel
+rows, kernel columns); :func:`im2col` copies every patch of the input into one
+column of a matrix, so that the whole layer becomes one matrix product::
+
+    cols = im2col(x, (kh, kw), stride, padding)      # (C·kh·kw, N·OH·OW)
+    out  = W.reshape(F, C·kh·kw) @ cols               # (F, N·OH·OW)
+
+and its backward pass becomes two more products and :func:`col2im`, which adds
+each column back where its patch came from.
+
+Shapes follow DESIGN §2.1: images ``(N, C, H, W)``; ``Conv2D`` weights
+``(C_out, C_in, kh, kw)`` and bias ``(C_out,)``, as in PyTorch, so weights copy
+across in tests. The only Python loops are over the kh·kw kernel offsets (and
+the size² offsets of a pooling window); each iteration moves a whole strided
+slice of the batch.
+
+Memory layout: the layers return arrays of shape (N, C, H, W) whose memory is
+ordered (C, N, H, W), "channel-major". The matrix product above produces that
+order for free, the next im2col reads it without a copy, and elementwise layers
+(ReLU) and pooling keep it. Values and shapes are what you expect; only
+``x.strides`` shows the difference. ``np.ascontiguousarray`` gives a plain copy.
+
+Built in chapter 05.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import backend
+from .layers import Layer, _check_cached, _check_dout, _check_float
+
+__all__ = ["AvgPool2D", "Conv2D", "MaxPool2D", "col2im", "im2col", "output_size"]
+
+Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
+
+
+# --- sizes -------------------------------------------------------------------------
+
+
+def _pair(value: Any, name: str, where: str, minimum: int) -> tuple[int, int]:
+    """``3`` -> (3, 3); ``(3, 5)`` stays; anything else is a ValueError naming ``name``."""
+    items: Any = value if isinstance(value, (tuple, list)) else (value, value)
+    ok = len(items) == 2 and all(
+        isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) >= minimum
+        for v in items
+    )
+    if not ok:
+        raise ValueError(
+            f"{where}: {name} must be an int >= {minimum} or a pair of them; got {value!r}."
+        )
+    return int(items[0]), int(items[1])
+
+
+def output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
+    """The output length ⌊(n + 2·padding − k) / stride⌋ + 1 of a window sliding over n cells.
+
+    The same formula holds for height and width, for convolution and pooling.
+    PyTorch rounds down (as here); :class:`Conv2D` also insists that the division
+    is exact, so that no row of the input is silently left out.
+
+    Built in chapter 05.
+    """
+    return (n + 2 * padding - k) // stride + 1
+
+
+def _check_fits(
+    where: str, shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int], p: tuple[int, int],
+    exact: bool, window: str = "kernel",
+) -> tuple[int, int]:  # fmt: skip
+    """(OH, OW), or a ValueError naming the dimension that does not fit and what it would give."""
+    out = []
+    for axis, n, kk, ss, pp in (("height", shape[2], k[0], s[0], p[0]),
+                                ("width", shape[3], k[1], s[1], p[1])):  # fmt: skip
+        span = n + 2 * pp - kk
+        formula = f"({n} + 2·{pp} − {kk}) / {ss} + 1"
+        if span < 0:
+            raise ValueError(
+                f"{where}: input {axis} {n} (padding {pp}) is smaller than the {window} {axis} "
+                f"{kk}; the output {axis} would be {formula} = {span / ss + 1:g}. "
+                f"Use a smaller {window} or more padding; input shape {tuple(shape)}."
+            )
+        if exact and span % ss:
+            raise ValueError(
+                f"{where}: the windows do not tile the input {axis}: {formula} = "
+                f"{span / ss + 1:g} is not a whole number, so the last {span % ss} "
+                f"row(s)/column(s) would be left out. Change padding or stride so that "
+                f"n + 2·padding − kernel is a multiple of the stride; input shape {tuple(shape)}."
+            )
+        out.append(span // ss + 1)
+    return out[0], out[1]
+
+
+def _check_images(where: str, x: Any, channels: int | None = None) -> None:
+    _check_float(where, x)
+    if x.ndim != 4:
+        hint = " Add the channel axis: x[:, None]." if x.ndim == 3 else ""
+        raise ValueError(
+            f"{where}: input must have shape (N, C, H, W); got shape {tuple(x.shape)}.{hint}"
+        )
+    if channels is not None and x.shape[1] != channels:
+        hint = " Did you forget the channel axis? x[:, None]" if x.shape[1] > 4 else ""
+        raise ValueError(
+            f"{where}: input has {x.shape[1]} channels, layer expects {channels} (C_in); "
+            f"input shape {tuple(x.shape)}.{hint}"
+        )
+
+
+# --- im2col and col2im -------------------------------------------------------------
+
+
+def im2col(x: Array, kernel_size: Any, stride: Any = 1, padding: Any = 0) -> Array:
+    """Copy every kh×kw patch of ``x`` into one column of a matrix.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, C, H, W)
+    kernel_size, stride, padding : int or pair of int
+        Zero padding is added on every side.
+
+    Returns
+    -------
+    cols : ndarray of shape (C·kh·kw, N·OH·OW), the dtype of ``x``
+        Row ``c·kh·kw + i·kw + j`` holds input pixel (c, oy·s + i, ox·s + j) of
+        the padded image; column ``n·OH·OW + oy·OW + ox`` is the patch under
+        output pixel (oy, ox) of sample n. Then
+        ``W.reshape(F, -1) @ cols`` is the convolution, of shape (F, N·OH·OW).
+        OH = ⌊(H + 2p − kh)/s⌋ + 1 (rows beyond the last whole window are unused).
+
+    Raises
+    ------
+    ValueError
+        If the window is larger than the padded input.
+
+    Notes
+    -----
+    One Python loop over the kh·kw kernel offsets; each step copies one strided
+    slice of the whole batch. ``x`` is not modified.
+
+    Built in chapter 05.
+    """
+    k, s, p = (_pair(kernel_size, "kernel_size", "im2col", 1), _pair(stride, "stride", "im2col", 1),
+               _pair(padding, "padding", "im2col", 0))  # fmt: skip
+    _check_images("im2col", x)
+    oh, ow = _check_fits("im2col", tuple(x.shape), k, s, p, exact=False)
+    xp = backend.array_module(x)
+    n, c, h, w = x.shape
+    xc = x.transpose(1, 0, 2, 3)  # (C, N, H, W): a view; contiguous for channel-major input
+    if p != (0, 0):
+        padded = xp.zeros((c, n, h + 2 * p[0], w + 2 * p[1]), dtype=x.dtype)
+        padded[:, :, p[0] : p[0] + h, p[1] : p[1] + w] = xc
+        xc = padded
+    cols = xp.empty((c, k[0], k[1], n, oh, ow), dtype=x.dtype)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            # every output pixel's (i, j) neighbour, for all channels and samples at once
+            cols[:, i, j] = xc[:, :, i : i + s[0] * oh : s[0], j : j + s[1] * ow : s[1]]
+    return cols.reshape(c * k[0] * k[1], n * oh * ow)
+
+
+def col2im(
+    cols: Array, x_shape: tuple[int, ...], kernel_size: Any, stride: Any = 1, padding: Any = 0
+) -> Array:
+    """The adjoint of :func:`im2col`: add every column back onto the patch it came from.
+
+    Where patches overlap the values add up, which is exactly what the gradient
+    of a convolution with respect to its input needs.
+
+    Parameters
+    ----------
+    cols : ndarray of shape (C·kh·kw, N·OH·OW)
+        In :func:`im2col`'s layout.
+    x_shape : (N, C, H, W)
+        The shape of the image that :func:`im2col` was given.
+    kernel_size, stride, padding : int or pair of int
+        As given to :func:`im2col`.
+
+    Returns
+    -------
+    ndarray of shape (N, C, H, W), the dtype of ``cols``
+        Its memory is ordered (C, N, H, W) (see the module notes). The padding
+        border is cut off.
+
+    Raises
+    ------
+    ValueError
+        If ``cols`` does not have the shape that ``x_shape`` and the window give.
+
+    Notes
+    -----
+    kh·kw slice-adds, each over a strided slice of the whole batch. A scatter
+    with ``np.add.at`` gives the same sums about ten times slower.
+
+    Built in chapter 05.
+    """
+    k, s, p = (_pair(kernel_size, "kernel_size", "col2im", 1), _pair(stride, "stride", "col2im", 1),
+               _pair(padding, "padding", "col2im", 0))  # fmt: skip
+    if len(x_shape) != 4:
+        raise ValueError(f"col2im: x_shape must be (N, C, H, W); got {tuple(x_shape)}.")
+    n, c, h, w = (int(v) for v in x_shape)
+    oh, ow = _check_fits("col2im", (n, c, h, w), k, s, p, exact=False)
+    expected = (c * k[0] * k[1], n * oh * ow)
+    if tuple(cols.shape) != expected:
+        raise ValueError(
+            f"col2im: cols must have shape (C·kh·kw, N·OH·OW) = {expected} for x_shape "
+            f"{(n, c, h, w)}; got shape {tuple(cols.shape)}."
+        )
+    xp = backend.array_module(cols)
+    hp, wp = h + 2 * p[0], w + 2 * p[1]
+    cols6 = cols.reshape(c, k[0], k[1], n, oh, ow)
+    overlap = s[0] < k[0] or s[1] < k[1]
+    covered = s == k and p == (0, 0) and (h, w) == (oh * k[0], ow * k[1])
+    # windows that tile the image exactly need no zero-fill: every cell is assigned once
+    dx = xp.empty((c, n, hp, wp), cols.dtype) if covered else xp.zeros((c, n, hp, wp), cols.dtype)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            window = dx[:, :, i : i + s[0] * oh : s[0], j : j + s[1] * ow : s[1]]
+            if overlap:
+                window += cols6[:, i, j]  # overlapping patches add up
+            else:
+                window[...] = cols6[:, i, j]
+    dx = dx[:, :, p[0] : p[0] + h, p[1] : p[1] + w]
+    return dx.transpose(1, 0, 2, 3)
+
+
+# --- Conv2D ------------------------------------------------------------------------
+
+
+class Conv2D(Layer):
+    """A 2-D convolution (strictly, a cross-correlation, as in every framework).
+
+    ``out[n, f, oy, ox] = b[f] + Σ_c Σ_i Σ_j W[f, c, i, j] · x_pad[n, c, oy·s + i, ox·s + j]``
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        C_in and C_out (also called F, the number of filters).
+    kernel_size : int or pair of int
+        kh, kw.
+    stride, padding : int or pair of int
+        Step of the window and zero padding on every side.
+    init : "he", "xavier" or float
+        As for :class:`~dlbook.layers.Dense`, with fan-in C_in·kh·kw and
+        fan-out C_out·kh·kw.
+    rng : int or generator
+        Seed or generator from ``backend.default_rng`` for the initial weights.
+    dtype : float dtype
+        float32 (default) for training, float64 for exact checks.
+
+    Attributes
+    ----------
+    params : {"W": ndarray of shape (C_out, C_in, kh, kw), "b": ndarray of shape (C_out,)}
+
+    Raises
+    ------
+    ValueError
+        In ``forward``, for input that is not (N, C_in, H, W), or whose height or
+        width the windows do not tile exactly: the message names the dimension
+        and the output size it would give. (PyTorch rounds the output size
+        down and ignores the last rows; here that is an error.)
+
+    Built in chapter 05.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        init: str | float = "he",
+        rng: Any = 0,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        for arg, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Conv2D: {arg} must be a positive int; got {value!r}.")
+        self.in_channels = int(in_channels)
+        self.out_channels = int(out_channels)
+        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D", 1)
+        self.stride = _pair(stride, "stride", "Conv2D", 1)
+        self.padding = _pair(padding, "padding", "Conv2D", 0)
+        self.init = init
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise TypeError(f"Conv2D: dtype must be a float type; got {self.dtype}.")
+        kh, kw = self.kernel_size
+        fan_in, fan_out = self.in_channels * kh * kw, self.out_channels * kh * kw
+        shape = (self.out_channels, self.in_channels, kh, kw)
+        gen = backend.default_rng(rng)
+        if init == "he":
+            W = gen.standard_normal(shape) * np.sqrt(2.0 / fan_in)  # Var = 2 / fan_in
+        elif init == "xavier":
+            a = np.sqrt(6.0 / (fan_in + fan_out))  # Var = a²/3 = 2 / (fan_in + fan_out)
+            W = gen.uniform(-a, a, shape)
+        elif isinstance(init, numbers.Real) and not isinstance(init, bool) and init > 0:
+            W = gen.standard_normal(shape) * float(init)
+        else:
+            raise ValueError(
+                f"Conv2D: init must be 'he', 'xavier' or a standard deviation > 0; got {init!r}."
+            )
+        self.params = {"W": W.astype(self.dtype), "b": backend.zeros(self.out_channels, self.dtype)}
+        self.grads = {k: backend.zeros(v.shape, self.dtype) for k, v in self.params.items()}
+        self.cols: Array = None  # im2col of the input, (C_in·kh·kw, N·OH·OW)
+        self.x_shape: tuple[int, ...] | None = None  # (N, C_in, H, W)
+
+    def config(self) -> dict[str, Any]:
+        init = self.init if isinstance(self.init, str) else float(self.init)
+        return {
+            "in_channels": self.in_channels,
+            "out_channels": self.out_channels,
+            "kernel_size": list(self.kernel_size),
+            "stride": list(self.stride),
+            "padding": list(self.padding),
+            "init": init,
+            "dtype": self.dtype.name,
+        }
+
+    def __repr__(self) -> str:
+        def short(v: tuple[int, int]) -> Any:
+            return v[0] if v[0] == v[1] else v
+
+        return (
+            f"Conv2D({self.in_channels}, {self.out_channels}, kernel_size="
+            f"{short(self.kernel_size)}, stride={short(self.stride)}, "
+            f"padding={short(self.padding)})"
+        )
+
+    def output_shape(self, x_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+        """(N, C_out, OH, OW) for input (N, C_in, H, W); a ValueError if it does not fit."""
+        oh, ow = _check_fits(
+            "Conv2D", tuple(x_shape), self.kernel_size, self.stride, self.padding, exact=True
+        )
+        return (int(x_shape[0]), self.out_channels, oh, ow)
+
+    def forward(self, x: Array, train: bool = False) -> Array:
+        """The convolution of x (N, C_in, H, W); returns (N, C_out, OH, OW)."""
+        _check_images("Conv2D", x, self.in_channels)
+        n, f, oh, ow = self.output_shape(tuple(x.shape))
+        W, b = self.params["W"], self.params["b"]
+        if x.dtype != W.dtype:
+            x = x.astype(W.dtype)
+        xp = backend.array_module(x, W)
+        cols = im2col(x, self.kernel_size, self.stride, self.padding)  # (C·kh·kw, N·OH·OW)
+        out = xp.matmul(W.reshape(f, -1), cols)  # (F, C·kh·kw) @ (C·kh·kw, N·OH·OW)
+        out += b[:, None]
+        self.cols, self.x_shape = cols, tuple(x.shape)
+        return out.reshape(f, n, oh, ow).transpose(1, 0, 2, 3)  # (N, F, OH, OW) view
+
+    def backward(self, dout: Array) -> Array:
+        """dW = dout · colsᵀ, db = Σ dout, dx = col2im(Wᵀ · dout) (None if not needs_input_grad)."""
+        _check_cached(self, self.cols)
+        assert self.x_shape is not None
+        f = self.out_channels
+        _check_dout(self, dout, self.output_shape(self.x_shape))
+        xp = backend.array_module(dout)
+        W = self.params["W"]
+        # (N, F, OH, OW) -> (F, N·OH·OW); no copy when dout is channel-major
+        d = dout.transpose(1, 0, 2, 3).reshape(f, -1)
+        if d.dtype != W.dtype:
+            d = d.astype(W.dtype)
+        # (F, N·OH·OW) @ (N·OH·OW, C·kh·kw) -> (F, C·kh·kw)
+        xp.matmul(d, self.cols.T, out=self.grads["W"].reshape(f, -1))
+        d.sum(axis=1, out=self.grads["b"])
+        if not self.needs_input_grad:
+            return None
+        dcols = xp.matmul(W.reshape(f, -1).T, d)  # (C·kh·kw, F) @ (F, N·OH·OW)
+        return col2im(dcols, self.x_shape, self.kernel_size, self.stride, self.padding)
+
+
+# --- pooling -----------------------------------------------------------------------
+
+
+class _Pool2D(Layer):
+    """Shared parts of the pooling layers: window, stride (default: the window), floor mode."""
+
+    name = "Pool2D"
+
+    def __init__(self, size: Any = 2, stride: Any = None) -> None:
+        super().__init__()
+        self.size = _pair(size, "size", type(self).__name__, 1)
+        self.stride = self.size if stride is None else _pair(stride, "stride", self.name, 1)
+        self.x_shape: tuple[int, ...] | None = None
+
+    def config(self) -> dict[str, Any]:
+        return {"size": list(self.size), "stride": list(self.stride)}
+
+    def __repr__(self) -> str:
+        size = self.size[0] if self.size[0] == self.size[1] else self.size
+        if self.stride == self.size:
+            return f"{type(self).__name__}({size})"
+        stride = self.stride[0] if self.stride[0] == self.stride[1] else self.stride
+        return f"{type(self).__name__}({size}, stride={stride})"
+
+    def _out_hw(self, shape: tuple[int, ...]) -> tuple[int, int]:
+        return _check_fits(type(self).__name__, shape, self.size, self.stride, (0, 0), exact=False,
+                           window="window")  # fmt: skip
+
+    def _windows(self, x: Array, oh: int, ow: int) -> list[Array]:
+        """The size² strided views x[:, :, i::s, j::s], one per offset in the window (no copies)."""
+        (kh, kw), (sh, sw) = self.size, self.stride
+        return [
+            x[:, :, i : i + sh * oh : sh, j : j + sw * ow : sw]
+            for i in range(kh)
+            for j in range(kw)
+        ]
+
+    def _scatter(self, parts: list[Array], dout: Array) -> Array:
+        """dx: the size² gradient parts added back at their window offsets (floor-mode border 0)."""
+        assert self.x_shape is not None
+        xp = backend.array_module(dout)
+        n, c, h, w = self.x_shape
+        oh, ow = dout.shape[2:]
+        (kh, kw), (sh, sw) = self.size, self.stride
+        tiles = (sh, sw) == (kh, kw)  # non-overlapping windows: assign, no zero-fill
+        covered = tiles and h == oh * kh and w == ow * kw
+        # (C, N, H, W) memory, like the rest of the layers
+        dx = xp.empty((c, n, h, w), dout.dtype) if covered else xp.zeros((c, n, h, w), dout.dtype)
+        dx = dx.transpose(1, 0, 2, 3)
+        k = 0
+        for i in range(kh):
+            for j in range(kw):
+                window = dx[:, :, i : i + sh * oh : sh, j : j + sw * ow : sw]
+                if tiles:
+                    window[...] = parts[k]
+                else:
+                    window += parts[k]
+                k += 1
+        return dx
+
+
+class MaxPool2D(_Pool2D):
+    """The largest value of each size×size window (floor mode: leftover rows are dropped).
+
+    Parameters
+    ----------
+    size : int or pair of int
+        The window.
+    stride : int or pair of int, optional
+        Defaults to ``size`` (windows side by side).
+
+    Notes
+    -----
+    The gradient of each window goes to its maximum; with tied maxima, to the
+    first of them in row-major order (as PyTorch's CPU code does). Built on
+    strided views: size² elementwise steps over the output, no copy of windows.
+
+    Built in chapter 05.
+    """
+
+    name = "MaxPool2D"
+
+    def __init__(self, size: Any = 2, stride: Any = None) -> None:
+        super().__init__(size, stride)
+        self.argmax: Array = None  # index (0 … size²−1) of the winner in each window, uint8
+
+    def forward(self, x: Array, train: bool = False) -> Array:
+        """(N, C, H, W) -> (N, C, OH, OW) with OH = ⌊(H − size)/stride⌋ + 1."""
+        _check_images("MaxPool2D", x)
+        oh, ow = self._out_hw(tuple(x.shape))
+        xp = backend.array_module(x)
+        windows = self._windows(x, oh, ow)
+        out = windows[0].copy()
+        argmax = xp.zeros(out.shape, dtype=xp.uint8)
+        for k, v in enumerate(windows[1:], start=1):
+            better = v > out  # strict: the first of tied maxima keeps the gradient
+            xp.maximum(out, v, out=out)
+            argmax[better] = k
+        self.argmax, self.x_shape = argmax, tuple(x.shape)
+        return out
+
+    def backward(self, dout: Array) -> Array:
+        """dx: dout routed to the winner of each window, 0 elsewhere."""
+        _check_cached(self, self.argmax)
+        _check_dout(self, dout, tuple(self.argmax.shape))
+        xp = backend.array_module(dout)
+        zero = xp.zeros((), dtype=dout.dtype)
+        parts = [xp.where(self.argmax == k, dout, zero) for k in range(self.size[0] * self.size[1])]
+        return self._scatter(parts, dout)
+
+
+class AvgPool2D(_Pool2D):
+    """The mean of each size×size window (floor mode: leftover rows are dropped).
+
+    Parameters
+    ----------
+    size : int or pair of int
+        The window.
+    stride : int or pair of int, optional
+        Defaults to ``size``.
+
+    Notes
+    -----
+    Every input of a window gets dout / size² of the window's gradient.
+
+    Built in chapter 05.
+    """
+
+    name = "AvgPool2D"
+
+    def __init__(self, size: Any = 2, stride: Any = None) -> None:
+        super().__init__(size, stride)
+        self.out_shape: tuple[int, ...] | None = None
+
+    def forward(self, x: Array, train: bool = False) -> Array:
+        """(N, C, H, W) -> (N, C, OH, OW), the mean of each window."""
+        _check_images("AvgPool2D", x)
+        oh, ow = self._out_hw(tuple(x.shape))
+        windows = self._windows(x, oh, ow)
+        out = windows[0].copy()
+        for v in windows[1:]:
+            out += v
+        out *= 1.0 / len(windows)
+        self.x_shape, self.out_shape = tuple(x.shape), tuple(out.shape)
+        return out
+
+    def backward(self, dout: Array) -> Array:
+        """dx: dout / size² spread over each window."""
+        if self.out_shape is None:
+            raise RuntimeError("AvgPool2D.backward: call forward first.")
+        _check_dout(self, dout, self.out_shape)
+        share = dout * (1.0 / (self.size[0] * self.size[1]))
+        return self._scatter([share] * (self.size[0] * self.size[1]), dout)
