@@ -193,3 +193,60 @@ def test_each_chapter_present_has_five_code_exercises():
 def test_get_finds_every_exercise():
     for ex in exercises.catalog():
         assert exercises.get(ex.id) is ex
+
+
+# --- the review of chapters 00-04 (issue 14): checkers tested by students' mistakes -------------
+
+# Chapters whose checkers and quizzes have been reviewed; later chapters join when reviewed.
+REVIEWED = ("00", "01", "02", "03")
+REVIEWED_CODE = [ex for ex in CODE if ex.chapter in REVIEWED]
+REVIEWED_QUIZZES = [q for q in ALL if isinstance(q, Quiz) and q.chapter in REVIEWED]
+
+
+@pytest.mark.parametrize("ex", REVIEWED_CODE, ids=_ids)
+def test_reviewed_exercise_has_four_wrong_answers(ex):
+    """STYLE: each exercise lists the plausible wrong answers, each with a case that catches it."""
+    assert len(ex.wrong_answers) >= 4, f"{ex.id}: {len(ex.wrong_answers)} wrong answers, want 4"
+    names = [getattr(w, "__name__", repr(w)) for w in ex.wrong_answers]
+    assert len(set(names)) == len(names), f"{ex.id}: a wrong answer is listed twice"
+
+
+def _option_lengths(q):
+    lengths = [len(" ".join(o.split())) for o in q.options]
+    right = lengths[q.answer]
+    others = [n for i, n in enumerate(lengths) if i != q.answer]
+    return right, others
+
+
+@pytest.mark.parametrize("q", REVIEWED_QUIZZES, ids=_ids)
+def test_quiz_right_option_is_not_conspicuously_long(q):
+    """The right option is at most a quarter longer than the others on average (+ 5 chars)."""
+    right, others = _option_lengths(q)
+    mean = sum(others) / len(others)
+    assert right <= 1.25 * mean + 5, (
+        f"{q.id}: the right option has {right} characters, the others {others}; make the "
+        "options alike in length and tone"
+    )
+
+
+def test_right_option_is_not_systematically_the_longest():
+    """Over the reviewed quizzes whose options differ in length, the right one is the strictly
+    longest in at most a third of them (chance alone, with four options, gives a quarter)."""
+    differ = [q for q in REVIEWED_QUIZZES if len(set(_option_lengths(q)[1])) + 1 > 1]
+    longest = [q.id for q in differ if _option_lengths(q)[0] > max(_option_lengths(q)[1])]
+    assert len(differ) >= 10
+    assert len(longest) <= len(differ) / 3, f"the right option is the longest in {longest}"
+
+
+def test_dtype_the_prompt_states_is_enforced():
+    """A float32 softmax must stay float32; a one-hot or step must be float; counts are ints."""
+    from dlbook.exercises import ch00, ch01, ch03
+
+    assert (
+        ch03.stable_softmax.evaluate(lambda x: ch03._stable_softmax(x.astype("float64"))).status
+        == "failed"
+    )
+    assert ch01.step_function.evaluate(lambda z: z >= 0).status == "failed"
+    assert ch03.confusion_matrix.evaluate(ch03._confusion_float).status == "failed"
+    assert ch00.mp_fire.evaluate(ch00._mp_fire_bool).status == "failed"
+    assert ch00.gflops.evaluate(lambda m, k, n, s: int(2 * m * k * n / s / 1e9)).status == "failed"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..neurons import McCullochPitts, MPNet, xor_net
-from .checks import CheckFailure, call
+from .checks import CheckFailure, call, expect_scalar
 from .core import Case, Exercise, Quiz, function_exercise
 
 __all__ = [
@@ -65,6 +65,23 @@ def _mp_fire_no_inhibition(x_exc: np.ndarray, x_inh: np.ndarray, threshold: int)
     return (x_exc.sum(axis=1) >= threshold).astype(np.int64)
 
 
+def _mp_fire_needs_all_inhibitors(
+    x_exc: np.ndarray, x_inh: np.ndarray, threshold: int
+) -> np.ndarray:
+    # Mistake: vetoes only when every inhibitory input is active (all instead of any).
+    return ((x_exc.sum(axis=1) >= threshold) & ~x_inh.all(axis=1)).astype(np.int64)
+
+
+def _mp_fire_bool(x_exc: np.ndarray, x_inh: np.ndarray, threshold: int) -> np.ndarray:
+    # Mistake: returns the boolean array; the prompt asks for ints 0/1.
+    return (x_exc.sum(axis=1) >= threshold) & ~x_inh.any(axis=1)
+
+
+def _mp_fire_float(x_exc: np.ndarray, x_inh: np.ndarray, threshold: int) -> np.ndarray:
+    # Mistake: np.where(..., 1.0, 0.0) gives floats; the prompt asks for an int array.
+    return np.where((x_exc.sum(axis=1) >= threshold) & ~x_inh.any(axis=1), 1.0, 0.0)
+
+
 _two = _all_patterns(2)
 _three = _all_patterns(3)
 
@@ -100,6 +117,10 @@ mp_fire = function_exercise(
             "NOT: threshold 0, one inhibitory input",
             (np.zeros((2, 0), np.int64), _bits([[0], [1]]), 0),
         ),
+        Case(
+            "two inhibitory inputs, only one of them active",
+            (_bits([[1, 1], [1, 1], [1, 1]]), _bits([[0, 0], [0, 1], [1, 0]]), 1),
+        ),
     ],
     hints=[
         "Two conditions, each a boolean array of shape (N,): 'enough excitation' and "
@@ -109,7 +130,15 @@ mp_fire = function_exercise(
         "excited = x_exc.sum(axis=1) >= threshold; inhibited = x_inh.any(axis=1); "
         "return (excited & ~inhibited).astype(int)",
     ],
-    wrong_answers=[_mp_fire_subtracts, _mp_fire_strict, _mp_fire_no_inhibition],
+    wrong_answers=[
+        _mp_fire_subtracts,
+        _mp_fire_strict,
+        _mp_fire_no_inhibition,
+        _mp_fire_needs_all_inhibitors,
+        _mp_fire_bool,
+        _mp_fire_float,
+    ],
+    check_dtype=True,
 )
 
 
@@ -128,6 +157,21 @@ def _majority_half(n: int) -> McCullochPitts:
 def _majority_ceil(n: int) -> McCullochPitts:
     # Mistake: ceil(n / 2) is right for odd n but fires on a tie for even n.
     return McCullochPitts(threshold=math.ceil(n / 2), n_excitatory=n)
+
+
+def _majority_float_half(n: int) -> McCullochPitts:
+    # Mistake: threshold n / 2, a float; the unit counts whole active inputs and refuses it.
+    return McCullochPitts(threshold=n / 2, n_excitatory=n)  # type: ignore[arg-type]
+
+
+def _majority_unanimous(n: int) -> McCullochPitts:
+    # Mistake: threshold n asks for every input, not more than half.
+    return McCullochPitts(threshold=n, n_excitatory=n)
+
+
+def _majority_round(n: int) -> McCullochPitts:
+    # Mistake: round(n / 2) rounds half to even: round(0.5) = 0 fires with no input at all.
+    return McCullochPitts(threshold=round(n / 2), n_excitatory=n)
 
 
 def _check_majority(fn: Any) -> str:
@@ -181,7 +225,13 @@ majority_unit = Exercise(
         "and n = 4 (answer 3).",
         "return McCullochPitts(threshold=n // 2 + 1, n_excitatory=n)",
     ],
-    wrong_answers=[_majority_half, _majority_ceil],
+    wrong_answers=[
+        _majority_half,
+        _majority_ceil,
+        _majority_float_half,
+        _majority_unanimous,
+        _majority_round,
+    ],
 )
 
 
@@ -232,6 +282,30 @@ def _nand_forgets_not() -> MPNet:
     return MPNet(["a", "b"]).add("nand", threshold=2, excitatory=["a", "b"])
 
 
+def _nand_is_nor_of_or() -> MPNet:
+    # Mistake: negates OR (threshold 1) instead of AND, which gives NOR.
+    return (
+        MPNet(["a", "b"])
+        .add("either", threshold=1, excitatory=["a", "b"])
+        .add("nand", threshold=0, inhibitory=["either"])
+    )
+
+
+def _nand_or_unit() -> MPNet:
+    # Mistake: one unit with threshold 1: that is OR, which agrees with NAND on 01 and 10 only.
+    return MPNet(["a", "b"]).add("nand", threshold=1, excitatory=["a", "b"])
+
+
+def _nand_not_last() -> MPNet:
+    # Mistake: builds the NAND unit, then adds the AND after it, so the net's output is AND.
+    return (
+        MPNet(["a", "b"])
+        .add("both", threshold=2, excitatory=["a", "b"])
+        .add("nand", threshold=0, inhibitory=["both"])
+        .add("and", threshold=2, excitatory=["a", "b"])
+    )
+
+
 nand_net = Exercise(
     id="00.nand_net",
     title="NAND from McCulloch–Pitts units",
@@ -259,7 +333,13 @@ nand_net = Exercise(
         'MPNet(["a", "b"]).add("both", threshold=2, excitatory=["a", "b"])'
         '.add("nand", threshold=0, inhibitory=["both"])',
     ],
-    wrong_answers=[_nand_is_nor, _nand_forgets_not],
+    wrong_answers=[
+        _nand_is_nor,
+        _nand_forgets_not,
+        _nand_is_nor_of_or,
+        _nand_or_unit,
+        _nand_not_last,
+    ],
 )
 
 
@@ -282,6 +362,30 @@ def _xnor_is_xor() -> MPNet:
     return xor_net()
 
 
+def _xnor_only_neither() -> MPNet:
+    # Mistake: forgets that 1, 1 is also "the same" (this is NOR).
+    return MPNet(["a", "b"]).add("same", threshold=0, inhibitory=["a", "b"])
+
+
+def _xnor_and_of_parts() -> MPNet:
+    # Mistake: joins "both" and "neither" with AND (threshold 2); they are never both on.
+    return (
+        MPNet(["a", "b"])
+        .add("both", threshold=2, excitatory=["a", "b"])
+        .add("neither", threshold=0, inhibitory=["a", "b"])
+        .add("same", threshold=2, excitatory=["both", "neither"])
+    )
+
+
+def _xnor_no_output_unit() -> MPNet:
+    # Mistake: builds both parts but never joins them; the last unit, "neither", is the output.
+    return (
+        MPNet(["a", "b"])
+        .add("both", threshold=2, excitatory=["a", "b"])
+        .add("neither", threshold=0, inhibitory=["a", "b"])
+    )
+
+
 xnor_net = Exercise(
     id="00.xnor_net",
     title="An equality detector (XNOR) from McCulloch–Pitts units",
@@ -300,7 +404,13 @@ xnor_net = Exercise(
         'MPNet(["a", "b"]).add("both", 2, excitatory=["a", "b"])'
         '.add("neither", 0, inhibitory=["a", "b"]).add("same", 1, excitatory=["both", "neither"])',
     ],
-    wrong_answers=[_xnor_only_both, _xnor_is_xor],
+    wrong_answers=[
+        _xnor_only_both,
+        _xnor_is_xor,
+        _xnor_only_neither,
+        _xnor_and_of_parts,
+        _xnor_no_output_unit,
+    ],
 )
 
 
@@ -320,6 +430,35 @@ def _gflops_no_adds(m: int, k: int, n: int, seconds: float) -> float:
 def _gflops_mega(m: int, k: int, n: int, seconds: float) -> float:
     # Mistake: divides by 1e6, which gives MFLOP/s.
     return 2 * m * k * n / seconds / 1e6
+
+
+def _gflops_no_k(m: int, k: int, n: int, seconds: float) -> float:
+    # Mistake: counts one operation per output, forgetting the k terms of each dot product.
+    return 2 * m * n / seconds / 1e9
+
+
+def _gflops_times_seconds(m: int, k: int, n: int, seconds: float) -> float:
+    # Mistake: multiplies by the time instead of dividing (right only for one second).
+    return 2 * m * k * n * seconds / 1e9
+
+
+def _gflops_rounded(m: int, k: int, n: int, seconds: float) -> int:
+    # Mistake: returns a whole number (int(...)); the prompt asks for a float.
+    return int(2 * m * k * n / seconds / 1e9)
+
+
+def _gflops_tera(m: int, k: int, n: int, seconds: float) -> float:
+    # Mistake: divides by 1e12, which gives TFLOP/s.
+    return 2 * m * k * n / seconds / 1e12
+
+
+def _compare_gflops(got: Any, expected: float, case: str) -> None:
+    if isinstance(got, (bool, int, np.integer)):
+        raise CheckFailure(
+            f"on case '{case}': return a float, got the {type(got).__name__} {got!r} "
+            "(do not round: 209.7 GFLOP/s is not 209)"
+        )
+    expect_scalar(got, expected, case=case, rtol=1e-9)
 
 
 gflops = function_exercise(
@@ -346,8 +485,15 @@ gflops = function_exercise(
         "(strictly k - 1 adds, but the convention is 2·m·k·n).",
         "return 2 * m * k * n / seconds / 1e9",
     ],
-    wrong_answers=[_gflops_no_adds, _gflops_mega],
-    rtol=1e-9,
+    wrong_answers=[
+        _gflops_no_adds,
+        _gflops_mega,
+        _gflops_no_k,
+        _gflops_times_seconds,
+        _gflops_rounded,
+        _gflops_tera,
+    ],
+    compare=_compare_gflops,
 )
 
 
@@ -374,6 +520,23 @@ def _chain_gradient_sums(z: np.ndarray) -> np.ndarray:
     return np.sum(s * (1.0 - s), axis=1)
 
 
+def _chain_gradient_exp_formula(z: np.ndarray) -> np.ndarray:
+    # Mistake: σ'(z) = e^(−z) / (1 + e^(−z))², right on paper, but at z = −800 it is
+    # inf / inf = nan in floating point.
+    e = np.exp(-z)
+    return np.prod(e / (1.0 + e) ** 2, axis=1)
+
+
+def _chain_gradient_quarter(z: np.ndarray) -> np.ndarray:
+    # Mistake: uses the largest value σ'(0) = 1/4 for every layer, ignoring z.
+    return np.full(z.shape[0], 0.25) ** z.shape[1]
+
+
+def _chain_gradient_of_z(z: np.ndarray) -> np.ndarray:
+    # Mistake: applies the formula s (1 − s) to z itself instead of to s = σ(z).
+    return np.prod(z * (1.0 - z), axis=1)
+
+
 chain_gradient = function_exercise(
     id="00.chain_gradient",
     title="How a gradient shrinks through a chain of sigmoids",
@@ -392,13 +555,20 @@ chain_gradient = function_exercise(
         Case("two units at z = 0", (np.array([[0.0, 0.0]]),)),
         Case("ten layers, mixed z", (np.linspace(-3.0, 3.0, 30).reshape(3, 10),)),
         Case("saturated units, z = +-20", (np.array([[20.0, -20.0, 0.0]]),)),
+        Case("extreme inputs, z = -800 and +800", (np.array([[-800.0], [800.0]]),)),
     ],
     hints=[
         "The chain rule multiplies one local derivative per layer.",
         "σ'(z) = σ(z) (1 − σ(z)), at most 1/4 (at z = 0). Multiply over axis 1 (the layers).",
         "s = 1 / (1 + np.exp(-z)); return np.prod(s * (1 - s), axis=1)",
     ],
-    wrong_answers=[_chain_gradient_of_sigmoid, _chain_gradient_sums],
+    wrong_answers=[
+        _chain_gradient_of_sigmoid,
+        _chain_gradient_sums,
+        _chain_gradient_exp_formula,
+        _chain_gradient_quarter,
+        _chain_gradient_of_z,
+    ],
     rtol=1e-6,
     atol=1e-300,
 )
@@ -428,11 +598,10 @@ minsky_papert = Quiz(
     id="00.minsky_papert",
     question="What did Minsky & Papert's Perceptrons (1969) prove?",
     options=[
-        "That no network of threshold units can compute XOR",
-        "That backpropagation cannot train networks with hidden layers",
-        "Limits of single-layer perceptrons whose units see bounded parts of the input: "
-        "predicates such as parity and connectedness need units that see (almost) all of it",
-        "That neural networks cannot learn from examples",
+        "That no network of threshold units, however many layers, can compute XOR",
+        "That backpropagation cannot train a network with hidden layers of units",
+        "Limits of one trainable layer over units that see only part of the input",
+        "That networks of neurons cannot learn any function from labelled examples",
     ],
     answer=2,
     explanation="Their theorems are about one layer of adjustable weights over fixed "
@@ -446,10 +615,10 @@ dropout_year = Quiz(
     id="00.dropout_year",
     question="When did dropout first appear?",
     options=[
-        "1998, in LeNet-5",
-        "2006, with deep belief networks",
-        "2014, in the Journal of Machine Learning Research",
-        "2012: an arXiv paper by Hinton et al., and it was used in AlexNet (NIPS 2012)",
+        "1998, as part of LeNet-5, for reading handwritten digits on bank cheques",
+        "2006, together with the deep belief networks of Hinton and his students",
+        "2014, in a long paper in the Journal of Machine Learning Research",
+        "2012, in an arXiv paper by Hinton et al., and in AlexNet the same year",
     ],
     answer=3,
     explanation="Hinton, Srivastava, Krizhevsky, Sutskever & Salakhutdinov (2012), "
@@ -463,11 +632,10 @@ vanishing_not_minima = Quiz(
     question="Why was a deep (or recurrent) sigmoid network hard to train by gradient descent "
     "(Hochreiter 1991; Bengio, Simard & Frasconi 1994)?",
     options=[
-        "The error signal is a product of one factor per layer, each at most 1/4 for a "
-        "sigmoid, so it shrinks geometrically and the early layers barely learn",
-        "It gets stuck in a bad local minimum of the cost",
-        "Its cost function has no minimum",
-        "Computers of the time could not store the gradients",
+        "The error signal is a product of factors ≤ 1/4 per layer, so it shrinks",
+        "It gets stuck in a bad local minimum of the cost, far from the global one",
+        "Its cost function has no minimum at all, so descent can never settle",
+        "Computers of the time had too little memory to store all the gradients",
     ],
     answer=0,
     explanation="Vanishing gradients are about the size of the signal that reaches the early "

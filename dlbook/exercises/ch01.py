@@ -81,6 +81,16 @@ def _step_scalar(z: np.ndarray) -> float:
     return 1.0 if z >= 0 else 0.0
 
 
+def _step_bool(z: np.ndarray) -> np.ndarray:
+    # Mistake: returns the comparison itself, an array of True/False, not floats 1.0/0.0.
+    return z >= 0
+
+
+def _step_int(z: np.ndarray) -> np.ndarray:
+    # Mistake: integers 0/1; the prompt asks for a float array.
+    return (z >= 0).astype(np.int64)
+
+
 step_function = function_exercise(
     id="01.step_function",
     title="The step function, with the z = 0 convention",
@@ -109,7 +119,15 @@ step_function = function_exercise(
         "picks a where the condition holds.",
         "return np.where(z >= 0, 1.0, 0.0)   # or (z >= 0).astype(float)",
     ],
-    wrong_answers=[_step_strict, _step_sign, _step_heaviside_half, _step_scalar],
+    wrong_answers=[
+        _step_strict,
+        _step_sign,
+        _step_heaviside_half,
+        _step_scalar,
+        _step_bool,
+        _step_int,
+    ],
+    check_dtype=True,
 )
 
 
@@ -133,6 +151,17 @@ def _net_input_threshold_sign(x: np.ndarray, w: np.ndarray, b: float) -> np.ndar
 def _net_input_sum_all(x: np.ndarray, w: np.ndarray, b: float) -> Any:
     # Mistake: sums over the samples too, giving one number for the whole batch.
     return (x * w).sum() + b
+
+
+def _net_input_mean(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    # Mistake: the mean of x[n, i] w[i] over the inputs, not their sum.
+    return (x * w).mean(axis=1) + b
+
+
+def _net_input_wrong_axis(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    # Mistake: sums over the samples (axis 0), giving one number per input; the shape is
+    # right only when N = D, and then the values are wrong.
+    return (x * w).sum(axis=0) + b
 
 
 _g = _rng_cases(101)
@@ -168,7 +197,13 @@ net_input = function_exercise(
         "entry (broadcasting).",
         "return x @ w + b",
     ],
-    wrong_answers=[_net_input_no_bias, _net_input_threshold_sign, _net_input_sum_all],
+    wrong_answers=[
+        _net_input_no_bias,
+        _net_input_threshold_sign,
+        _net_input_sum_all,
+        _net_input_mean,
+        _net_input_wrong_axis,
+    ],
 )
 
 
@@ -216,6 +251,22 @@ def _update_in_place(
     return w, b + eta * (d_i - y)
 
 
+def _update_no_eta(
+    w: np.ndarray, b: float, x_i: np.ndarray, d_i: int, eta: float
+) -> tuple[np.ndarray, float]:
+    # Mistake: ignores the learning rate (right only when eta = 1).
+    y = 1.0 if x_i @ w + b >= 0 else 0.0
+    return w + (d_i - y) * x_i, b + (d_i - y)
+
+
+def _update_strict(
+    w: np.ndarray, b: float, x_i: np.ndarray, d_i: int, eta: float
+) -> tuple[np.ndarray, float]:
+    # Mistake: z > 0 for the output, so z = 0 does not fire.
+    y = 1.0 if x_i @ w + b > 0 else 0.0
+    return w + eta * (d_i - y) * x_i, b + eta * (d_i - y)
+
+
 perceptron_update = function_exercise(
     id="01.perceptron_update",
     title="One step of Rosenblatt's learning rule",
@@ -255,6 +306,14 @@ perceptron_update = function_exercise(
             "eta = 0.1, three inputs",
             (np.array([0.2, -0.1, 0.4]), 0.3, np.array([1.0, 2.0, -1.0]), 0, 0.1),
         ),
+        Case(
+            "eta = 0.25, a missed class-1 sample",
+            (np.array([0.5, -1.0, 0.0]), -0.2, np.array([1.0, 1.0, 2.0]), 1, 0.25),
+        ),
+        Case(
+            "eta = 0.1, a false 1 on three inputs",
+            (np.array([0.2, 0.1, 0.4]), 0.3, np.array([1.0, 2.0, -1.0]), 0, 0.1),
+        ),
     ],
     hints=[
         "First compute what the unit says for this sample (y, 0 or 1), then compare it "
@@ -265,7 +324,14 @@ perceptron_update = function_exercise(
         "y = 1.0 if x_i @ w + b >= 0 else 0.0\n"
         "return w + eta * (d_i - y) * x_i, b + eta * (d_i - y)",
     ],
-    wrong_answers=[_update_hebbian, _update_flipped, _update_no_bias, _update_in_place],
+    wrong_answers=[
+        _update_hebbian,
+        _update_flipped,
+        _update_no_bias,
+        _update_in_place,
+        _update_no_eta,
+        _update_strict,
+    ],
 )
 
 
@@ -318,6 +384,40 @@ def _epoch_strict(
     return w, b, mistakes
 
 
+def _epoch_no_eta(
+    w: np.ndarray, b: float, x: np.ndarray, d: np.ndarray, eta: float
+) -> tuple[np.ndarray, float, int]:
+    # Mistake: ignores the learning rate (right only when eta = 1).
+    return _epoch(w, b, x, d, 1.0)
+
+
+def _epoch_in_place(
+    w: np.ndarray, b: float, x: np.ndarray, d: np.ndarray, eta: float
+) -> tuple[np.ndarray, float, int]:
+    # Mistake: updates the caller's w in place (w += ...), so the caller's array changes.
+    mistakes = 0
+    for x_i, d_i in zip(x, d, strict=True):
+        y = 1.0 if x_i @ w + b >= 0 else 0.0
+        if y != d_i:
+            w += eta * (d_i - y) * x_i
+            b = b + eta * (d_i - y)
+            mistakes += 1
+    return w, b, mistakes
+
+
+def _epoch_no_bias(
+    w: np.ndarray, b: float, x: np.ndarray, d: np.ndarray, eta: float
+) -> tuple[np.ndarray, float, int]:
+    # Mistake: updates the weights but never the bias.
+    w = w.copy()
+    mistakes = 0
+    for x_i, d_i in zip(x, d, strict=True):
+        y = 1.0 if x_i @ w + b >= 0 else 0.0
+        if y != d_i:
+            w, mistakes = w + eta * (d_i - y) * x_i, mistakes + 1
+    return w, b, mistakes
+
+
 _g = _rng_cases(102)
 _sep_x = _g.uniform(-1.0, 1.0, size=(12, 2))
 _sep_d = (_sep_x @ np.array([1.0, -2.0]) + 0.3 > 0).astype(np.int64)
@@ -366,7 +466,14 @@ train_epoch = function_exercise(
         "        w = w + eta * (d_i - y) * x_i; b = b + eta * (d_i - y); mistakes += 1\n"
         "return w, b, mistakes",
     ],
-    wrong_answers=[_epoch_batch, _epoch_counts_after, _epoch_strict],
+    wrong_answers=[
+        _epoch_batch,
+        _epoch_counts_after,
+        _epoch_strict,
+        _epoch_no_eta,
+        _epoch_in_place,
+        _epoch_no_bias,
+    ],
 )
 
 
@@ -401,6 +508,24 @@ def _gates_nand_as_and(name: str) -> tuple[np.ndarray, float]:
     if name == "NAND":
         return np.array([1.0, 1.0]), 1.5
     return _gate_weights(name)
+
+
+def _gates_and_or_swapped(name: str) -> tuple[np.ndarray, float]:
+    # Mistake: the biases of AND and OR swapped.
+    return {"AND": _gate_weights("OR"), "OR": _gate_weights("AND")}.get(name) or _gate_weights(name)
+
+
+def _gates_nand_negates_w_only(name: str) -> tuple[np.ndarray, float]:
+    # Mistake: NAND by negating only the weights of AND: z < 0 on every input, it never fires.
+    if name == "NAND":
+        return np.array([-1.0, -1.0]), -1.5
+    return _gate_weights(name)
+
+
+def _gates_threshold_as_bias(name: str) -> tuple[np.ndarray, float]:
+    # Mistake: writes the threshold (1.5, 0.5) where the bias (−threshold) goes.
+    w, b = _gate_weights(name)
+    return (w, -b) if name != "NAND" else (w, b)
 
 
 def _check_gates(fn: Any) -> str:
@@ -462,7 +587,13 @@ logic_gates = Exercise(
         'if name == "OR": return np.array([1., 1.]), -0.5\n'
         'if name == "NAND": return np.array([-1., -1.]), 1.5',
     ],
-    wrong_answers=[_gates_on_the_edge, _gates_nand_as_and],
+    wrong_answers=[
+        _gates_on_the_edge,
+        _gates_nand_as_and,
+        _gates_and_or_swapped,
+        _gates_nand_negates_w_only,
+        _gates_threshold_as_bias,
+    ],
 )
 
 
@@ -487,6 +618,16 @@ def _margin_unsigned(x: np.ndarray, d: np.ndarray, w: np.ndarray, b: float) -> f
 def _margin_uses_d(x: np.ndarray, d: np.ndarray, w: np.ndarray, b: float) -> float:
     # Mistake: multiplies by d (0/1) instead of the sign 2d - 1.
     return float(np.min(d * (x @ w + b)) / np.linalg.norm(w))
+
+
+def _margin_mean(x: np.ndarray, d: np.ndarray, w: np.ndarray, b: float) -> float:
+    # Mistake: the mean signed distance; the margin is that of the closest sample.
+    return float(np.mean((2 * d - 1) * (x @ w + b)) / np.linalg.norm(w))
+
+
+def _margin_norm_squared(x: np.ndarray, d: np.ndarray, w: np.ndarray, b: float) -> float:
+    # Mistake: divides by ‖w‖², not ‖w‖ (right only for a unit vector w).
+    return float(np.min((2 * d - 1) * (x @ w + b)) / (w @ w))
 
 
 _g = _rng_cases(103)
@@ -533,7 +674,13 @@ margin = function_exercise(
         "margin is their minimum.",
         "s = 2 * d - 1\nreturn float(np.min(s * (x @ w + b)) / np.linalg.norm(w))",
     ],
-    wrong_answers=[_margin_unnormalised, _margin_unsigned, _margin_uses_d],
+    wrong_answers=[
+        _margin_unnormalised,
+        _margin_unsigned,
+        _margin_uses_d,
+        _margin_mean,
+        _margin_norm_squared,
+    ],
 )
 
 
@@ -544,8 +691,7 @@ xor_cycles = Quiz(
     question="Why does the perceptron rule never stop on XOR, however many epochs it runs?",
     options=[
         "The learning rate is too large; with a small enough η it would converge",
-        "No line separates the two classes, so every (w, b) misclassifies at least one of "
-        "the four inputs, and every epoch makes at least one mistake and one update",
+        "No line separates the classes, so every epoch misclassifies some input",
         "It needs more than 1,000 epochs; the bound (R/γ)² is very large for XOR",
         "The inputs are 0 and 1, and the rule only works for real-valued inputs",
     ],
@@ -562,11 +708,10 @@ eta_from_zero = Quiz(
     question="Two perceptrons start at w = 0, b = 0 and see the same samples in the same "
     "order, one with η = 1 and one with η = 0.01. What happens?",
     options=[
-        "The one with η = 0.01 makes 100 times fewer mistakes",
-        "They make exactly the same mistakes at the same steps; the second one's weights "
-        "are always 0.01 times the first one's",
+        "The one with η = 0.01 makes 100 times fewer mistakes on the same data",
+        "The same mistakes at the same steps, with weights 0.01 times the other's",
         "The one with η = 0.01 needs about 100 times more epochs to converge",
-        "The one with η = 0.01 ends with a better boundary, closer to the middle",
+        "The one with η = 0.01 ends with a better boundary, closer to the middle of the gap",
     ],
     answer=1,
     explanation="By induction: if w' = η w and b' = η b, then z' = η z has the same sign, so "
@@ -581,10 +726,10 @@ novikoff_bound = Quiz(
     "started at zero, on data separable with margin γ and radius R. On what does the bound "
     "depend?",
     options=[
-        "On the number of samples N: more data, more mistakes",
-        "On the input dimension D",
-        "Only on (R/γ)²: not on N, not on D, not on η, not on the order of the samples",
-        "On the learning rate η: a smaller η allows more mistakes",
+        "On the number of samples N: the more data, the more mistakes it makes",
+        "On the input dimension D: every extra input adds to the mistakes",
+        "Only on (R/γ)²: not on N, D, η or the order of the samples",
+        "On the learning rate η: a smaller η allows more mistakes before it stops",
     ],
     answer=2,
     explanation="The proof shows w·u grows by at least ηγ per mistake while ‖w‖² grows by at "
@@ -597,12 +742,10 @@ mark1_layers = Quiz(
     id="01.mark1_layers",
     question="How was Rosenblatt's Mark I Perceptron (1958-1960) organised?",
     options=[
-        "One threshold unit with 400 adjustable weights, one per photocell",
-        "Three layers: 400 photocells (S-units) wired at random through a plugboard to 512 "
-        "association units (A-units), whose outputs fed 8 response units (R-units) through "
-        "motor-driven potentiometers; only the A-to-R weights learned",
-        "A multilayer network trained by backpropagation",
-        "A program on the IBM 704; no hardware was built",
+        "One threshold unit with 400 adjustable weights, one per photocell of the camera",
+        "400 photocells wired at random to 512 fixed units; only the last layer learned",
+        "A multilayer network whose every layer was trained by backpropagation of errors",
+        "A program on the IBM 704 computer; no special hardware was ever built for it",
     ],
     answer=1,
     explanation="The 'single-layer perceptron' of the textbooks is the trained A-to-R layer; "

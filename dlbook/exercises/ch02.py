@@ -44,7 +44,7 @@ def _sigmoid(z: Any) -> Any:
 
 
 def _sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    s = 1.0 / (1.0 + np.exp(-z))
+    s = 0.5 * (1.0 + np.tanh(0.5 * z))  # σ(z) = 1 / (1 + e^(−z)), without overflow at z = −800
     return s * (1.0 - s)  # σ'(z) = σ(z) (1 − σ(z))
 
 
@@ -62,6 +62,17 @@ def _sigmoid_prime_sign(z: np.ndarray) -> np.ndarray:
     # Mistake: σ(σ − 1), the right size with the wrong sign.
     s = 1.0 / (1.0 + np.exp(-z))
     return s * (s - 1.0)
+
+
+def _sigmoid_prime_exp_formula(z: np.ndarray) -> np.ndarray:
+    # Mistake: e^(−z) / (1 + e^(−z))², right on paper; at z = −800 it is inf / inf = nan.
+    e = np.exp(-z)
+    return e / (1.0 + e) ** 2
+
+
+def _sigmoid_prime_quarter(z: np.ndarray) -> np.ndarray:
+    # Mistake: the value at z = 0, 1/4, everywhere.
+    return np.full_like(z, 0.25)
 
 
 sigmoid_prime = function_exercise(
@@ -82,6 +93,7 @@ sigmoid_prime = function_exercise(
         Case("z = -2, 1, 3", (np.array([-2.0, 1.0, 3.0]),)),
         Case("a 2x3 matrix", (np.linspace(-4.0, 4.0, 6).reshape(2, 3),)),
         Case("saturated: z = -30, 30", (np.array([-30.0, 30.0]),)),
+        Case("extreme inputs: z = -800, 800", (np.array([-800.0, 800.0]),)),
     ],
     hints=[
         "Differentiate 1 / (1 + e^(−z)) with the chain rule, then write the result in terms "
@@ -90,7 +102,13 @@ sigmoid_prime = function_exercise(
         "formula uses s, not z.",
         "s = 1 / (1 + np.exp(-z)); return s * (1 - s)",
     ],
-    wrong_answers=[_sigmoid_prime_of_input, _sigmoid_prime_is_sigmoid, _sigmoid_prime_sign],
+    wrong_answers=[
+        _sigmoid_prime_of_input,
+        _sigmoid_prime_is_sigmoid,
+        _sigmoid_prime_sign,
+        _sigmoid_prime_exp_formula,
+        _sigmoid_prime_quarter,
+    ],
     rtol=1e-7,
     atol=1e-15,
 )
@@ -127,6 +145,27 @@ def _chain_rule_swapped(x: float, w: float, b: float, d: float) -> tuple[float, 
     return dz * w, dz, dz * x
 
 
+def _chain_rule_no_x(x: float, w: float, b: float, d: float) -> tuple[float, float, float]:
+    # Mistake: dC/dw = dC/dz, forgetting the factor dz/dw = x (right only when x = 1).
+    p = 1.0 / (1.0 + math.exp(-(w * x + b)))
+    dz = (p - d) * p * (1.0 - p)
+    return dz, dz, dz * w
+
+
+def _chain_rule_dx_zero(x: float, w: float, b: float, d: float) -> tuple[float, float, float]:
+    # Mistake: treats the input as a constant, dC/dx = 0 (right only when w = 0).
+    p = 1.0 / (1.0 + math.exp(-(w * x + b)))
+    dz = (p - d) * p * (1.0 - p)
+    return dz * x, dz, 0.0
+
+
+def _chain_rule_db_times_x(x: float, w: float, b: float, d: float) -> tuple[float, float, float]:
+    # Mistake: multiplies dC/db by x as well; z = w x + b gives dz/db = 1.
+    p = 1.0 / (1.0 + math.exp(-(w * x + b)))
+    dz = (p - d) * p * (1.0 - p)
+    return dz * x, dz * x, dz * w
+
+
 chain_rule = function_exercise(
     id="02.chain_rule",
     title="The chain rule for one sigmoid unit",
@@ -154,7 +193,14 @@ chain_rule = function_exercise(
         "z = w * x + b; p = 1 / (1 + math.exp(-z)); dz = (p - d) * p * (1 - p); "
         "return dz * x, dz, dz * w",
     ],
-    wrong_answers=[_chain_rule_no_sigmoid, _chain_rule_sign, _chain_rule_swapped],
+    wrong_answers=[
+        _chain_rule_no_sigmoid,
+        _chain_rule_sign,
+        _chain_rule_swapped,
+        _chain_rule_no_x,
+        _chain_rule_dx_zero,
+        _chain_rule_db_times_x,
+    ],
     rtol=1e-9,
     atol=1e-12,
 )
@@ -216,6 +262,18 @@ def _value_tanh_no_child(v: Value) -> Value:
 
     def _backward() -> None:
         v.grad += (1.0 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def _value_tanh_no_square(v: Value) -> Value:
+    # Mistake: 1 − tanh(x) instead of 1 − tanh(x)².
+    t = math.tanh(v.data)
+    out = Value(t, (v,), "tanh")
+
+    def _backward() -> None:
+        v.grad += (1.0 - t) * out.grad
 
     out._backward = _backward
     return out
@@ -290,6 +348,7 @@ value_tanh = Exercise(
         _value_tanh_assigns,
         _value_tanh_no_upstream,
         _value_tanh_no_child,
+        _value_tanh_no_square,
     ],
 )
 
@@ -326,6 +385,20 @@ def _dense_backward_mean(
     # Mistake: averages over the batch; the 1/N already sits in dout (the loss's gradient).
     n = x.shape[0]
     return dout @ W.T, x.T @ dout / n, dout.mean(axis=0)
+
+
+def _dense_backward_dW_transposed(
+    x: np.ndarray, W: np.ndarray, dout: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # Mistake: dW = dout.T @ x, the transpose of the gradient; the shape fits only when D = M.
+    return dout @ W.T, dout.T @ x, dout.sum(axis=0)
+
+
+def _dense_backward_db_axis1(
+    x: np.ndarray, W: np.ndarray, dout: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # Mistake: sums dout over the outputs (axis 1) instead of over the batch (axis 0).
+    return dout @ W.T, x.T @ dout, dout.sum(axis=1)
 
 
 def _fixed(*shape: int, seed: int) -> np.ndarray:
@@ -402,7 +475,13 @@ dense_backward = Exercise(
         "∂C/∂b[j] = Σ_n dout[n, j].",
         "dx = dout @ W.T;  dW = x.T @ dout;  db = dout.sum(axis=0)",
     ],
-    wrong_answers=[_dense_backward_db_per_row, _dense_backward_no_transpose, _dense_backward_mean],
+    wrong_answers=[
+        _dense_backward_db_per_row,
+        _dense_backward_no_transpose,
+        _dense_backward_mean,
+        _dense_backward_dW_transposed,
+        _dense_backward_db_axis1,
+    ],
 )
 
 
@@ -460,6 +539,25 @@ def _numerical_gradient_over_h(f: Any, x: np.ndarray, h: float = 1e-5) -> np.nda
     return grad
 
 
+def _numerical_gradient_fixed_step(f: Any, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    # Mistake: ignores the argument h and always steps by 1e-5.
+    return _numerical_gradient(f, x, 1e-5)
+
+
+def _numerical_gradient_flat_index(f: Any, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    # Mistake: loops over range(len(x)), so a matrix is perturbed a whole row at a time.
+    grad = np.zeros_like(x, dtype=np.float64)
+    for i in range(len(x)):
+        old = x[i].copy()
+        x[i] = old + h
+        f_plus = f(x)
+        x[i] = old - h
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
 def _check_numerical_gradient(fn: Any) -> str:
     cases: list[tuple[str, Callable[[np.ndarray], float], np.ndarray, Callable[..., Any]]] = [
         (
@@ -491,7 +589,13 @@ def _check_numerical_gradient(fn: Any) -> str:
             )
         # central differences with h = 1e-5 are accurate to ~1e-10 here; forward ones to ~1e-5
         expect_array(got, grad(x0), case=case, name="gradient", rtol=1e-7, atol=1e-8)
-    return f"{len(cases)} functions, within 1e-7 of the exact gradient"
+    # The step h is an argument: with h = 0.1 the central difference of x³ is 3x² + h²,
+    # and the answer must show that h² (a fixed step would not).
+    case = "f(x) = Σ x³ at x = [1, -2, 0.5] with h = 0.1"
+    x0 = np.array([1.0, -2.0, 0.5])
+    got = call(fn, lambda x: float(np.sum(x**3)), x0.copy(), 0.1, case=case)
+    expect_array(got, 3 * x0**2 + 0.01, case=case, name="gradient", rtol=1e-9, atol=1e-9)
+    return f"{len(cases) + 1} functions, within 1e-7 of the exact gradient"
 
 
 numerical_gradient = Exercise(
@@ -523,6 +627,8 @@ numerical_gradient = Exercise(
         _numerical_gradient_forward,
         _numerical_gradient_no_restore,
         _numerical_gradient_over_h,
+        _numerical_gradient_fixed_step,
+        _numerical_gradient_flat_index,
     ],
 )
 
@@ -555,6 +661,11 @@ def _sgd_step_in_place(params: dict, grads: dict, eta: float) -> dict:
     for k in params:
         params[k] -= eta * grads[k]
     return params
+
+
+def _sgd_step_mean_gradient(params: dict, grads: dict, eta: float) -> dict:
+    # Mistake: steps every entry by the mean of its gradient array, not entry by entry.
+    return {k: params[k] - eta * grads[k].mean() for k in params}
 
 
 sgd_step = function_exercise(
@@ -602,7 +713,13 @@ sgd_step = function_exercise(
         "new[k] = params[k] − eta · grads[k] for every key k (weights and biases alike).",
         "return {k: params[k] - eta * grads[k] for k in params}",
     ],
-    wrong_answers=[_sgd_step_ascent, _sgd_step_no_eta, _sgd_step_only_weights, _sgd_step_in_place],
+    wrong_answers=[
+        _sgd_step_ascent,
+        _sgd_step_no_eta,
+        _sgd_step_only_weights,
+        _sgd_step_in_place,
+        _sgd_step_mean_gradient,
+    ],
     rtol=1e-12,
     atol=1e-12,
 )
@@ -615,11 +732,10 @@ xor_hidden_layer = Quiz(
     question="A single sigmoid unit p = σ(w·x + b), read as class 1 when p > 0.5, cannot "
     "compute XOR for any w and b. Why?",
     options=[
-        "The sigmoid is not steep enough; a step function would do it",
-        "p > 0.5 exactly when w·x + b > 0, so the unit splits the plane with a straight "
-        "line, and no line puts (0, 1), (1, 0) on one side and (0, 0), (1, 1) on the other",
-        "XOR needs more than two inputs",
-        "Gradient descent cannot find the weights, although they exist",
+        "The sigmoid is not steep enough; a step function in its place would do it",
+        "p > 0.5 exactly where w·x + b > 0, a half-plane; no line separates XOR",
+        "XOR needs more than two inputs to be computed by any single unit at all",
+        "Gradient descent cannot find the weights, although suitable weights exist",
     ],
     answer=1,
     explanation="σ is increasing, so thresholding σ(w·x + b) at 0.5 is thresholding w·x + b "
@@ -635,11 +751,10 @@ reverse_mode_cost = Quiz(
     "cost C to get all n partial derivatives ∂C/∂w. What does backpropagation (reverse-mode "
     "differentiation) need?",
     options=[
-        "About n forward passes, one per weight, but each one cheaper",
-        "One forward pass and one backward pass, whose cost is a small multiple of one "
-        "evaluation of C, whatever n is",
-        "About n² operations, one per pair of weights",
-        "It depends on how many hidden layers there are: one backward pass per layer",
+        "About n forward passes, one per weight, but each one cheaper than the last",
+        "One forward and one backward pass: a small multiple of one evaluation of C",
+        "About n² operations, one for every pair of weights in the network",
+        "One backward pass per hidden layer, so it depends on the network's depth",
     ],
     answer=1,
     explanation="The backward pass visits each operation of the forward pass once and does a "
@@ -655,11 +770,10 @@ stuck_xor = Quiz(
     "patterns sit at p ≈ 0.5, the hidden units are saturated (h near 0 or 1) for them, and "
     "the gradient norm keeps shrinking. What does this show?",
     options=[
-        "The network has found the global minimum of C",
-        "The gradient is computed wrongly by backpropagation",
-        "The run has drifted onto a flat region where saturated sigmoids pass back almost no "
-        "gradient; a tiny gradient means slow progress, not proof of a minimum with no way down",
-        "The learning rate is too large",
+        "The network has found the global minimum of C and can do no better",
+        "Backpropagation computes the gradient wrongly when units are saturated",
+        "A flat region where saturated units pass back almost no gradient",
+        "The learning rate is too large, so each step overshoots the minimum",
     ],
     answer=2,
     explanation="C is still falling (slowly) toward 1/16 as the weights grow. For the 2-2-1 "

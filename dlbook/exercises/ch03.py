@@ -14,14 +14,13 @@ typical wrong answers that the checker must reject (the naive softmax first of a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .. import backend
-from .checks import call, expect_array, expect_close_gradient
+from .checks import CheckFailure, call, expect_array, expect_close_gradient
 from .core import Case, Exercise, Quiz, function_exercise
 
 __all__ = [
@@ -67,6 +66,34 @@ def _softmax_columns(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=0, keepdims=True)
 
 
+def _softmax_row_min(x: np.ndarray) -> np.ndarray:
+    # Mistake: shifts by the row minimum; fine while a row spans less than ~709, but
+    # [-1000, 0, 1000] becomes exp([0, 1000, 2000]) = inf.
+    e = np.exp(x - x.min(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_row_mean(x: np.ndarray) -> np.ndarray:
+    # Mistake: shifts by the row mean, which still leaves exp(1000) in [-1000, 0, 1000].
+    e = np.exp(x - x.mean(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_float64(x: np.ndarray) -> np.ndarray:
+    # Mistake: promotes to float64; the prompt asks for the dtype of x (float32 stays float32).
+    return _stable_softmax(x.astype(np.float64))
+
+
+def _compare_same_dtype(got: Any, expected: Any, case: str, rtol: float, atol: float) -> None:
+    """Values within tolerance and exactly the dtype the reference gives (float32 stays float32)."""
+    expect_array(got, expected, case=case, rtol=rtol, atol=atol, check_dtype=True)
+    if getattr(got, "dtype", None) != expected.dtype:
+        raise CheckFailure(
+            f"on case '{case}': expected dtype {expected.dtype.name} (the dtype of x), got "
+            f"{got.dtype.name}; compute in x's dtype (no .astype(np.float64), no float64 constants)"
+        )
+
+
 _batch = _rng.normal(size=(4, 5)) * 2
 
 stable_softmax = function_exercise(
@@ -92,6 +119,8 @@ stable_softmax = function_exercise(
         Case("very negative logits [-1000, -1001, -1002]", (np.array([[-1000.0, -1001, -1002]]),)),
         Case("rows on very different scales", (np.array([[1000.0, 1001.0], [0.0, 1.0]]),)),
         Case("float32 logits [100, 101, 102]", (np.array([[100, 101, 102]], dtype=np.float32),)),
+        Case("a row spanning 2000: [-1000, 0, 1000]", (np.array([[-1000.0, 0.0, 1000.0]]),)),
+        Case("a tie: [5, 5, -5]", (np.array([[5.0, 5.0, -5.0]]),)),
     ],
     hints=[
         "Adding the same constant c to every logit of a row does not change its softmax: "
@@ -102,9 +131,15 @@ stable_softmax = function_exercise(
         "z = x - x.max(axis=1, keepdims=True); e = np.exp(z); "
         "return e / e.sum(axis=1, keepdims=True)",
     ],
-    wrong_answers=[_softmax_naive, _softmax_global_max, _softmax_columns],
-    rtol=1e-5,
-    atol=1e-7,
+    wrong_answers=[
+        _softmax_naive,
+        _softmax_global_max,
+        _softmax_columns,
+        _softmax_row_min,
+        _softmax_row_mean,
+        _softmax_float64,
+    ],
+    compare=lambda got, expected, case: _compare_same_dtype(got, expected, case, 1e-5, 1e-7),
 )
 
 
@@ -132,6 +167,24 @@ def _log_softmax_max_only(x: np.ndarray) -> np.ndarray:
     return x - x.max(axis=1, keepdims=True)
 
 
+def _log_softmax_row_min(x: np.ndarray) -> np.ndarray:
+    # Mistake: log-sum-exp shifted by the row minimum; [-1000, 0, 1000] overflows.
+    m = x.min(axis=1, keepdims=True)
+    return x - (m + np.log(np.exp(x - m).sum(axis=1, keepdims=True)))
+
+
+def _log_softmax_global_max(x: np.ndarray) -> np.ndarray:
+    # Mistake: one maximum for the whole batch; a row far below it gives log(0) = -inf.
+    m = x.max()
+    return x - (m + np.log(np.exp(x - m).sum(axis=1, keepdims=True)))
+
+
+def _log_softmax_columns(x: np.ndarray) -> np.ndarray:
+    # Mistake: the sum over the batch (axis 0) instead of over the classes.
+    m = x.max(axis=0, keepdims=True)
+    return x - (m + np.log(np.exp(x - m).sum(axis=0, keepdims=True)))
+
+
 log_softmax = function_exercise(
     id="03.log_softmax",
     title="Log-softmax by log-sum-exp",
@@ -152,6 +205,8 @@ log_softmax = function_exercise(
         Case("a batch of 4 rows of 5 classes", (_batch,)),
         Case("a gap of 1000: [0, 1000]", (np.array([[0.0, 1000.0]]),)),
         Case("large logits [1000, 1001, 1002]", (np.array([[1000.0, 1001.0, 1002.0]]),)),
+        Case("a row spanning 2000: [-1000, 0, 1000]", (np.array([[-1000.0, 0.0, 1000.0]]),)),
+        Case("rows on very different scales", (np.array([[1000.0, 1001.0], [0.0, 1.0]]),)),
     ],
     hints=[
         "log(e^a / S) = a − log S: you need log S = log Σ_j e^(x_j), never the softmax itself.",
@@ -160,7 +215,14 @@ log_softmax = function_exercise(
         "m = x.max(axis=1, keepdims=True); "
         "return x - (m + np.log(np.exp(x - m).sum(axis=1, keepdims=True)))",
     ],
-    wrong_answers=[_log_of_softmax, _log_softmax_naive, _log_softmax_max_only],
+    wrong_answers=[
+        _log_of_softmax,
+        _log_softmax_naive,
+        _log_softmax_max_only,
+        _log_softmax_row_min,
+        _log_softmax_global_max,
+        _log_softmax_columns,
+    ],
     rtol=1e-6,
     atol=1e-6,
 )
@@ -192,6 +254,16 @@ def _one_hot_transposed(labels: np.ndarray, n_classes: int) -> np.ndarray:
     return np.eye(n_classes)[labels].T
 
 
+def _one_hot_int(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    # Mistake: an int matrix; the prompt asks for floats (targets meet float probabilities).
+    return np.eye(n_classes, dtype=np.int64)[labels]
+
+
+def _one_hot_bool(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    # Mistake: the comparison itself, True/False, not 1.0/0.0.
+    return labels[:, None] == np.arange(n_classes)[None, :]
+
+
 one_hot = function_exercise(
     id="03.one_hot",
     title="One-hot targets",
@@ -216,7 +288,13 @@ one_hot = function_exercise(
         "d[n, labels[n]] = 1 for every n: the row index is n, the column index is labels[n].",
         "d = np.zeros((len(labels), n_classes)); d[np.arange(len(labels)), labels] = 1",
     ],
-    wrong_answers=[_one_hot_columns, _one_hot_guess_classes, _one_hot_transposed],
+    wrong_answers=[
+        _one_hot_columns,
+        _one_hot_guess_classes,
+        _one_hot_transposed,
+        _one_hot_int,
+        _one_hot_bool,
+    ],
     check_dtype=True,
 )
 
@@ -247,6 +325,16 @@ def _cross_entropy_all_classes(p: np.ndarray, d: np.ndarray) -> float:
 def _cross_entropy_no_minus(p: np.ndarray, d: np.ndarray) -> float:
     # Mistake: forgets the minus sign; the "loss" is negative and training would maximise it.
     return float(np.log(p[np.arange(p.shape[0]), d]).mean())
+
+
+def _cross_entropy_log2(p: np.ndarray, d: np.ndarray) -> float:
+    # Mistake: log base 2 (bits); the book's loss is in nats (natural log).
+    return float(-np.log2(p[np.arange(p.shape[0]), d]).mean())
+
+
+def _cross_entropy_per_example(p: np.ndarray, d: np.ndarray) -> np.ndarray:
+    # Mistake: returns the N losses, not their mean.
+    return -np.log(p[np.arange(p.shape[0]), d])
 
 
 _p4 = _stable_softmax(_rng.normal(size=(4, 3)))
@@ -289,6 +377,8 @@ cross_entropy = function_exercise(
         _cross_entropy_all_pairs,
         _cross_entropy_all_classes,
         _cross_entropy_no_minus,
+        _cross_entropy_log2,
+        _cross_entropy_per_example,
     ],
 )
 
@@ -323,6 +413,21 @@ def _grad_diagonal_only(x: np.ndarray, d: np.ndarray) -> np.ndarray:
     onehot = np.zeros((n, c))
     onehot[np.arange(n), d] = 1.0
     return -onehot / p * p * (1 - p) / n
+
+
+def _grad_naive_softmax(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    # Mistake: p from the naive softmax; exp(1000) = inf gives nan.
+    e = np.exp(x)
+    g = e / e.sum(axis=1, keepdims=True)
+    g[np.arange(x.shape[0]), d] -= 1.0
+    return g / x.shape[0]
+
+
+def _grad_over_classes(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    # Mistake: divides by the number of classes C instead of the batch size N.
+    g = _stable_softmax(x)
+    g[np.arange(x.shape[0]), d] -= 1.0
+    return g / x.shape[1]
 
 
 def _mean_ce(x: np.ndarray, d: np.ndarray) -> float:
@@ -377,7 +482,13 @@ softmax_ce_grad = Exercise(
         "∂C/∂x[n, k] = (p[n, k] − d[n, k]) / N, with d one-hot: subtract 1 at the true class.",
         "g = softmax(x)  (a stable one); g[np.arange(N), d] -= 1; return g / N",
     ],
-    wrong_answers=[_grad_no_mean, _grad_wrong_sign, _grad_diagonal_only],
+    wrong_answers=[
+        _grad_no_mean,
+        _grad_wrong_sign,
+        _grad_diagonal_only,
+        _grad_naive_softmax,
+        _grad_over_classes,
+    ],
 )
 
 
@@ -403,6 +514,22 @@ def _accuracy_percent(scores: np.ndarray, labels: np.ndarray) -> float:
     return float((scores.argmax(axis=1) == labels).mean() * 100)
 
 
+def _accuracy_argmin(scores: np.ndarray, labels: np.ndarray) -> float:
+    # Mistake: the smallest score, as if the scores were losses.
+    return float((scores.argmin(axis=1) == labels).mean())
+
+
+def _accuracy_any_tie(scores: np.ndarray, labels: np.ndarray) -> float:
+    # Mistake: counts an example as right when its label is among the tied maxima.
+    top = scores == scores.max(axis=1, keepdims=True)
+    return float(top[np.arange(len(labels)), labels].mean())
+
+
+def _accuracy_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+    # Mistake: right when the true class's score is above 0.5, as for one probability.
+    return float((scores[np.arange(len(labels)), labels] > 0.5).mean())
+
+
 accuracy = function_exercise(
     id="03.accuracy",
     title="Accuracy from scores",
@@ -412,6 +539,7 @@ accuracy = function_exercise(
     - `scores`: float array of shape (N, C): logits or probabilities, larger means more likely;
     - `labels`: int array of shape (N,), the true classes;
     - returns: one float in [0, 1], the fraction of examples whose highest score is the true class.
+      On a tie the first of the tied classes is the prediction, as `np.argmax` does.
 
     Example: `accuracy(np.array([[2., 1.], [0., 3.], [1., 0.]]), np.array([0, 1, 1]))` → `0.6667`.
     """,
@@ -423,6 +551,10 @@ accuracy = function_exercise(
         ),
         Case("5 examples of 4 classes", (_rng.normal(size=(5, 4)), np.array([0, 1, 2, 3, 0]))),
         Case("all right", (np.eye(3) * 5, np.array([0, 1, 2]))),
+        Case(
+            "ties: the first maximum is the prediction",
+            (np.array([[1.0, 1.0, 0.0], [2.0, 2.0, 2.0], [0.0, 3.0, 3.0]]), np.array([1, 0, 2])),
+        ),
     ],
     hints=[
         "The prediction for an example is the class with the largest score; count how "
@@ -430,7 +562,14 @@ accuracy = function_exercise(
         "predicted = argmax over the classes (axis 1); accuracy = mean of (predicted == labels).",
         "return float((scores.argmax(axis=1) == labels).mean())",
     ],
-    wrong_answers=[_accuracy_axis0, _accuracy_count, _accuracy_percent],
+    wrong_answers=[
+        _accuracy_axis0,
+        _accuracy_count,
+        _accuracy_percent,
+        _accuracy_argmin,
+        _accuracy_any_tie,
+        _accuracy_threshold,
+    ],
 )
 
 
@@ -464,6 +603,19 @@ def _confusion_guess_classes(
     c = int(labels.max()) + 1
     keep = predicted < c
     return _confusion_matrix(labels[keep], predicted[keep], c)
+
+
+def _confusion_float(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    # Mistake: counts in a float matrix (np.zeros' default); the prompt asks for ints.
+    cm = np.zeros((n_classes, n_classes))
+    np.add.at(cm, (labels, predicted), 1)
+    return cm
+
+
+def _confusion_normalised(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    # Mistake: divides each row by its total (rates, not counts).
+    cm = _confusion_matrix(labels, predicted, n_classes)
+    return cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
 
 
 confusion_matrix = function_exercise(
@@ -505,7 +657,14 @@ confusion_matrix = function_exercise(
         "np.bincount(labels * C + predicted, minlength=C*C).",
         "cm = np.zeros((C, C), dtype=int); np.add.at(cm, (labels, predicted), 1); return cm",
     ],
-    wrong_answers=[_confusion_fancy_increment, _confusion_transposed, _confusion_guess_classes],
+    wrong_answers=[
+        _confusion_fancy_increment,
+        _confusion_transposed,
+        _confusion_guess_classes,
+        _confusion_float,
+        _confusion_normalised,
+    ],
+    check_dtype=True,
 )
 
 
@@ -515,11 +674,10 @@ subtract_max = Quiz(
     id="03.subtract_max",
     question="Why does a careful softmax subtract the row maximum from the logits before `exp`?",
     options=[
-        "It makes the probabilities more accurate for small logits.",
-        "It changes nothing mathematically, and it keeps every exponent at most 0, so exp "
-        "cannot overflow, and one term is exactly 1, so the sum cannot underflow to 0.",
-        "Without it the outputs would not sum to 1.",
-        "It makes training faster by centring the logits.",
+        "It makes the probabilities more accurate when all the logits are small",
+        "Every exponent is then ≤ 0, so exp cannot overflow; softmax is unchanged",
+        "Without it, the outputs of the softmax would not sum to exactly 1 in floats",
+        "It centres the logits, which makes gradient descent converge faster",
     ],
     answer=1,
     explanation="softmax(x − c) = softmax(x) for any constant c (e^(−c) cancels). With "
@@ -543,7 +701,12 @@ uniform_loss = Quiz(
     id="03.uniform_loss",
     question="An untrained 10-class classifier gives every class probability 0.1. "
     "What is its cross-entropy, in nats?",
-    options=["0.1", "1.0", f"log 10 ≈ {math.log(10):.3f}", "10"],
+    options=[
+        "0.1 · log 10 ≈ 0.230",
+        "1 − 0.1 = 0.900",
+        "−log 0.1 ≈ 2.303",
+        "10 · log 10 ≈ 23.03",
+    ],
     answer=2,
     explanation="−log 0.1 = log 10 ≈ 2.303 for every example, so also for the mean. A "
     "freshly initialised network should start near this value; much higher means its "

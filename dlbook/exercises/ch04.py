@@ -738,17 +738,15 @@ vanishing_quiz = Quiz(
     id="04.vanishing_quiz",
     question="""
     A 10-layer sigmoid network trained with SGD keeps its training loss at 2.31 (chance
-    level for 10 classes) for 40 epochs. At its weights, the gradient of the first
+    level for 10 classes) for 12 epochs. At its weights, the gradient of the first
     layer is a million times smaller than that of the last layer, but not zero. What
     is going on?
     """,
     options=[
-        "Gradient descent has found a local minimum of the cost, so no method can improve on it.",
-        "The error signal shrinks by a factor at every layer on its way back (σ' ≤ 1/4), so the "
-        "first layers get almost no gradient: a flat plateau, not a minimum. A method that "
-        "rescales each gradient (Adam) leaves it from the same weights.",
-        "The learning rate is too large, so training diverges.",
-        "Ten classes cannot be separated by a network with sigmoid units.",
+        "Gradient descent has found a local minimum, so no method can improve on it",
+        "The error signal shrinks on its way back through the layers: a plateau",
+        "The learning rate is too large, so training diverges and the loss stays high",
+        "Ten classes cannot be separated by any network built from sigmoid units",
     ],
     answer=1,
     explanation=(
@@ -767,17 +765,16 @@ dropout_test_quiz = Quiz(
     layer do when the trained network classifies a test image?
     """,
     options=[
-        "It drops half of the units at random, as in training.",
-        "It multiplies every unit's output by 0.5.",
-        "Nothing: it passes its input through unchanged, because the scaling was done "
-        "during training.",
-        "It multiplies every unit's output by 2.",
+        "It drops half of the units at random, exactly as it did during training",
+        "It multiplies every unit's output by 0.5, the keep probability",
+        "Nothing: it passes its input through; training already did the scaling",
+        "It multiplies every unit's output by 2, to undo the dropped half",
     ],
     answer=2,
     explanation=(
         "inverted dropout scales the kept units by 1/(1 − p) while training, so the expected "
-        "activation already equals the test-time one; the original dropout (Srivastava et al. "
-        "2014) instead scaled the weights by the keep probability at test time."
+        "activation already equals the test-time one; the original dropout (Hinton et al. "
+        "2012, arXiv:1207.0580) instead halved the outgoing weights at test time."
     ),
     hint="Where did the factor 1/(1 − p) go during training?",
 )
