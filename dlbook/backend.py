@@ -17,7 +17,10 @@ on a GPU.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -70,8 +73,77 @@ class _State:
 _state = _State()
 
 
+# A driver that hangs would hang the probe with it; the probe runs first in a child
+# process that is given this long (seconds; DLBOOK_GPU_PROBE_TIMEOUT overrides).
+GPU_PROBE_TIMEOUT = 60.0
+_PROBE = (
+    "import cupy\n"
+    "if cupy.cuda.runtime.getDeviceCount() > 0:\n"
+    "    float((cupy.arange(3, dtype=cupy.float32) ** 2).sum())\n"
+)
+_probe_hung: str | None = None  # the reason, once a probe has not answered (per process)
+
+
+def _probe_timeout() -> float:
+    text = os.environ.get("DLBOOK_GPU_PROBE_TIMEOUT", "").strip()
+    try:
+        value = float(text) if text else GPU_PROBE_TIMEOUT
+    except ValueError:
+        value = GPU_PROBE_TIMEOUT
+    return value if value > 0 else GPU_PROBE_TIMEOUT
+
+
+def _probe_answers() -> str | None:
+    """Run the GPU probe in a child process; the reason it did not answer in time, or None.
+
+    The child is killed on time-out and not waited for (a process stuck in a driver
+    call may not die at once); what it found does not matter here, only that it
+    finished: the real probe then runs in this process and says what it found.
+    """
+    global _probe_hung
+    if _probe_hung is not None:
+        return _probe_hung
+    limit = _probe_timeout()
+    env = {**os.environ, "DLBOOK_DEVICE": "numpy"}
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _PROBE],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+    except OSError:
+        return None  # cannot start a child (a sandbox): probe in-process as before
+    try:
+        child.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        _probe_hung = (
+            f"the GPU probe did not answer within {limit:g} s (a hung GPU driver?); "
+            "dlbook uses NumPy. Check nvidia-smi, or set DLBOOK_GPU_PROBE_TIMEOUT to wait longer"
+        )
+        return _probe_hung
+    return None
+
+
+def _cupy_installed() -> bool:
+    """Whether ``import cupy`` could find something (without importing it)."""
+    if "cupy" in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec("cupy") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def gpu_available() -> GPUStatus:
-    """Say whether a CUDA GPU is usable through CuPy. Never raises.
+    """Say whether a CUDA GPU is usable through CuPy. Never raises, never hangs.
+
+    Where CuPy is installed, the probe first runs in a child process with a time
+    limit (``GPU_PROBE_TIMEOUT`` seconds, or ``DLBOOK_GPU_PROBE_TIMEOUT``), so that
+    a hung driver makes the answer "no GPU" with the reason, not a hung
+    ``import dlbook`` or ``dlbook doctor``. Without CuPy nothing is started.
 
     Returns
     -------
@@ -79,6 +151,10 @@ def gpu_available() -> GPUStatus:
         Truthy when CuPy imports, finds a driver and at least one device, and can
         run a kernel; otherwise falsy with ``reason`` saying what is missing.
     """
+    if _cupy_installed():
+        hung = _probe_answers()
+        if hung is not None:
+            return GPUStatus(False, hung)
     try:
         import cupy  # noqa: PLC0415  (lazy on purpose: CuPy is optional)
     except Exception as exc:  # ImportError, or a broken CUDA install

@@ -17,11 +17,45 @@ Built in chapter 00 (set-up).
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 __all__ = ["build_parser", "main"]
+
+
+# Characters the book's texts use, as ASCII, for terminals that cannot show them.
+_ASCII = {"×": "x", "…": "...", "–": "-", "—": "-", "−": "-", "✓": "ok", "✗": "x", "·": "-"}
+_ASCII.update({"’": "'", "‘": "'", "“": '"', "”": '"', "→": "->", "≤": "<=", "≥": ">="})
+
+
+def _transliterate(exc: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: what a narrow terminal cannot show, as near ASCII as can be."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+        out.append(_ASCII.get(ch) or plain or "?")
+    return "".join(out), exc.end
+
+
+codecs.register_error("dlbook.transliterate", _transliterate)
+
+
+def _narrow_streams_transliterate() -> None:
+    """Let stdout/stderr of an ASCII (or Latin-1...) terminal print ``28x28`` for ``28×28``."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "×…✓–".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="dlbook.transliterate")
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
@@ -30,6 +64,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 
         rep = doctor.report()
         print(json.dumps(rep, indent=2, default=str) if args.json else doctor.format_report(rep))
+    except BrokenPipeError:
+        raise  # the reader piped into `head`: main() ends quietly
     except Exception as exc:  # the doctor reports; it never fails the shell or a CI job
         print(f"dlbook doctor: could not finish the report ({type(exc).__name__}: {exc})")
     return 0
@@ -101,14 +137,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``dlbook`` command on ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the ``dlbook`` command on ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Output that a pipe stops reading (``dlbook doctor | head -1``) ends the command
+    quietly with status 0, as ``git`` and ``ls`` do, instead of a traceback. On a
+    terminal that cannot show a character (an ASCII locale) it is transliterated
+    (``28×28`` → ``28x28``) instead of failing.
+    """
+    _narrow_streams_transliterate()
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:  # no subcommand (or `dlbook data` alone): show the help
         (getattr(args, "parser", None) or parser).print_help()
         return 2
-    return int(func(args))
+    try:
+        status = int(func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's flush at exit finds no broken pipe.
+
+    The recipe of Python's documentation (signal module, "Note on SIGPIPE").
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real file descriptor (captured in tests): nothing will be flushed to a pipe
 
 
 if __name__ == "__main__":

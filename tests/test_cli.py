@@ -122,3 +122,31 @@ def test_importing_main_does_not_run_the_command():
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0 and done.stdout == "imported\n"
+
+
+def test_doctor_into_a_closed_pipe_ends_quietly(dlbook_home):
+    """`dlbook doctor | head -1`: one line out, no BrokenPipe traceback, status 0."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dlbook", "doctor"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does after its line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert first.decode().startswith("dlbook doctor")
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_data_list_on_an_ascii_terminal(dlbook_home):
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    out = subprocess.run(
+        [sys.executable, "-m", "dlbook", "data", "list"], capture_output=True, env=env
+    )
+    assert out.returncode == 0, out.stderr.decode()
+    text = out.stdout.decode("ascii")  # pure ASCII
+    assert "8x8 pixels" in text and "Traceback" not in out.stderr.decode()

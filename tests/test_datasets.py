@@ -9,6 +9,8 @@ cut off: pooch and sockets fail loudly if anything tries to download.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 import re
 import shutil
 import socket
@@ -139,8 +141,43 @@ def test_read_idx_rejects_payload_of_wrong_length(tmp_path, delta):
     raw = raw[:delta] if delta < 0 else raw + b"\0" * delta
     p = tmp_path / "short.gz"
     p.write_bytes(gzip.compress(raw))
-    with pytest.raises(ValueError, match=r"short\.gz: the payload has \d+ bytes but the header"):
+    with pytest.raises(
+        ValueError, match=r"short\.gz: the payload has (\d+|more than \d+) bytes but the header"
+    ):
         datasets.read_idx(p)
+
+
+def test_read_idx_reads_no_more_than_promised_plus_one(tmp_path, monkeypatch):
+    """A stream that decompresses to far more than its header promises (a bomb) is cut short."""
+    raw = idx_bytes(np.zeros((4, 5), np.uint8)) + b"\0" * (64 << 20)  # 64 MiB of padding
+    p = tmp_path / "bomb.gz"
+    p.write_bytes(gzip.compress(raw, compresslevel=9))
+    assert p.stat().st_size < 200_000
+    returned = []
+    real_read = gzip.GzipFile.read
+
+    def counting_read(self, size=-1):
+        out = real_read(self, size)
+        returned.append(len(out))
+        return out
+
+    monkeypatch.setattr(gzip.GzipFile, "read", counting_read)
+    with pytest.raises(ValueError, match=r"bomb\.gz: the payload has more than 20 bytes"):
+        datasets.read_idx(p)
+    assert sum(returned) == 4 + 8 + 20 + 1  # magic, sizes, payload, one byte more
+
+
+def test_read_idx_refuses_a_header_that_promises_more_than_the_file_can_hold(tmp_path):
+    raw = struct.pack(">HBB", 0, 0x08, 3) + struct.pack(">3I", 60000, 28000, 28000)
+    p = tmp_path / "liar.gz"
+    p.write_bytes(gzip.compress(raw + b"\0" * 100))
+    with pytest.raises(ValueError, match=r"liar\.gz: the header promises 47040000000000 bytes"):
+        datasets.read_idx(p)
+
+
+def test_read_idx_on_a_missing_path_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.gz: no such file"):
+        datasets.read_idx(tmp_path / "nowhere.gz")
 
 
 # --- full MNIST from tiny files ------------------------------------------------------------
@@ -545,9 +582,111 @@ def test_importing_dlbook_loads_no_downloader():
     assert out.stdout.split() == ["False", "False"]
 
 
+def _snapshot(folder: Path) -> dict:
+    """Every entry of a folder with its bytes, mode and modification time."""
+    return {
+        p.name: (p.read_bytes(), p.stat().st_mode, p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+    }
+
+
+def _regzip(src: Path, dst: Path) -> None:
+    """Re-gzip a file as a distribution does: same content, other .gz bytes (no name, mtime 0)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(gzip.compress(gzip.decompress(src.read_bytes()), mtime=0, compresslevel=1))
+
+
+def test_a_regzipped_copy_is_accepted_by_its_content(data, tmp_path, monkeypatch):
+    official = tmp_path / "official"
+    arrays = make_idx_set(official)
+    register(monkeypatch, "fashion_mnist", official)
+    contents = {
+        f: hashlib.sha256(gzip.decompress((official / f).read_bytes())).hexdigest() for f in FILES
+    }
+    monkeypatch.setitem(idx.CONTENT_SHA256, "fashion_mnist", contents)
+    system = idx.SYSTEM_DIRS["fashion_mnist"]
+    for f in FILES:
+        _regzip(official / f, system / f)
+        assert sha256_of(system / f) != idx.SHA256["fashion_mnist"][f]  # other packaging
+    ds = datasets.load("fashion_mnist")
+    np.testing.assert_array_equal(ds.y_train, arrays["train"][1])
+    assert datasets.status()[4].present
+
+
+def test_bad_files_in_a_read_only_system_folder_are_never_touched(data, tmp_path, monkeypatch):
+    """Neither load, fetch nor status renames, deletes or writes outside the user's data folder."""
+    server = tmp_path / "server"
+    make_idx_set(server)
+    register(monkeypatch, "fashion_mnist", server)
+    system = idx.SYSTEM_DIRS["fashion_mnist"]
+    for f in FILES:
+        _regzip(server / f, system / f)  # content unknown to dlbook: not official here
+    (system / FILES[1]).write_bytes(b"damaged")
+    before = _snapshot(system)
+    system.chmod(0o555)
+    try:
+        datasets.status()
+        with pytest.raises(datasets.ChecksumError, match="outside your data folder") as err:
+            datasets.load("fashion_mnist")
+        assert "dlbook data fetch fashion_mnist" in str(err.value)
+        fake_pooch(monkeypatch, server, fail_first_mirror=False)
+        with pytest.warns(RuntimeWarning, match="leaves it as it is"):
+            paths = datasets.fetch("fashion_mnist", progress=False)
+        assert all(p.parent == data / "fashion-mnist" for p in paths)
+        assert datasets.load("fashion_mnist").x_train.shape == (12, 28, 28)
+    finally:
+        system.chmod(0o755)
+    assert _snapshot(system) == before
+
+
+@pytest.mark.skipif(
+    not (idx.SYSTEM_DIRS["fashion_mnist"] / FILES[0]).is_file(),
+    reason="Debian's dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)",
+)
+def test_debian_fashion_mnist_loads_and_is_left_untouched(dlbook_home):
+    """The real package: re-gzipped files, accepted by content, the system folder unchanged."""
+    system = idx.SYSTEM_DIRS["fashion_mnist"]
+    before = _snapshot(system)
+    ds = datasets.load("fashion_mnist")
+    assert ds.x_train.shape == (60000, 28, 28) and ds.x_test.shape == (10000, 28, 28)
+    assert np.bincount(ds.y_train).tolist() == [6000] * 10  # as published: 6,000 per class
+    assert np.bincount(ds.y_test).tolist() == [1000] * 10
+    assert {s.name: s.present for s in datasets.status()}["fashion_mnist"]
+    assert _snapshot(system) == before
+    assert not datasets.data_dir().exists()  # nothing written to the user's folder either
+
+
+@pytest.mark.parametrize("how", ["read-only", "not-a-folder"])
+def test_a_data_folder_that_cannot_be_written_says_so(data, tmp_path, monkeypatch, how):
+    if how == "read-only":
+        if not hasattr(os, "geteuid") or os.geteuid() == 0:
+            pytest.skip("root can write anywhere")
+        data.mkdir(parents=True)
+        data.chmod(0o500)
+    else:
+        blocker = tmp_path / "a-file"
+        blocker.write_text("x")
+        monkeypatch.setenv("DLBOOK_DATA", str(blocker / "data"))
+    try:
+        with pytest.raises(PermissionError) as err:
+            datasets.fetch("mnist", progress=False)
+    finally:
+        if how == "read-only":
+            data.chmod(0o700)
+    msg = str(err.value)
+    assert "cannot be written" in msg and "Set DLBOOK_DATA to a folder you can write" in msg
+    assert "network" not in msg
+
+
 def test_readme_hashes_match_the_code():
     text = (ROOT / "datasets" / "README.md").read_text(encoding="utf-8")
     for name, heading in (("mnist", "### MNIST"), ("fashion_mnist", "### Fashion-MNIST")):
         table = text.split(heading + "\n", 1)[1].strip().split("\n\n", 1)[0]
         found = dict(re.findall(r"`([\w.-]+\.gz)` \| [\d,]+ \| `([0-9a-f]{64})`", table))
         assert found == idx.SHA256[name], name
+
+
+def test_readme_content_hashes_match_the_code():
+    text = (ROOT / "datasets" / "README.md").read_text(encoding="utf-8")
+    found = dict(re.findall(r"Fashion-MNIST `([\w-]+)` \| [\d,]+ \| `([0-9a-f]{64})`", text))
+    assert {f + ".gz": h for f, h in found.items()} == idx.CONTENT_SHA256["fashion_mnist"]

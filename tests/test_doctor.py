@@ -243,3 +243,48 @@ def test_format_report_survives_a_part_of_unexpected_shape(dlbook_home):
     del rep["python"]
     text = doctor.format_report(rep)
     assert "GPU\n  could not tell: KeyError" in text and "Data sets" in text
+
+
+# --- a hung driver: real processes ----------------------------------------------------------
+
+
+def _hanging_cupy(tmp_path):
+    """A ``cupy`` on PYTHONPATH whose import never returns, as with a hung GPU driver."""
+    pkg = tmp_path / "hung" / "cupy"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("import time\ntime.sleep(3600)\n")
+    return {
+        **__import__("os").environ,
+        "PYTHONPATH": str(tmp_path / "hung"),
+        "DLBOOK_GPU_PROBE_TIMEOUT": "2",
+        "DLBOOK_HOME": str(tmp_path / "home"),
+        "DLBOOK_DATA": str(tmp_path / "data"),
+    }
+
+
+@pytest.mark.parametrize("how", ["import-auto", "doctor"])
+def test_a_hung_gpu_probe_is_time_limited(tmp_path, how):
+    import subprocess
+    import time
+
+    env = _hanging_cupy(tmp_path)
+    if how == "import-auto":
+        env["DLBOOK_DEVICE"] = "auto"
+        cmd = [
+            sys.executable,
+            "-c",
+            "import dlbook\nfrom dlbook import backend\n"
+            "print(backend.current_device())\nprint(backend.gpu_available().reason)",
+        ]
+    else:
+        cmd = [sys.executable, "-m", "dlbook", "doctor"]
+    start = time.monotonic()
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - start
+    assert out.returncode == 0, out.stderr
+    assert "did not answer within 2 s" in out.stdout
+    if how == "import-auto":
+        assert out.stdout.splitlines()[0] == "numpy"
+        assert took < 30  # one time-out of 2 s (the verdict is kept), plus start-up
+    else:
+        assert took < 45  # the doctor asks more than once; each answer is the kept verdict

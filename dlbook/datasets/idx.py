@@ -1,12 +1,18 @@
 """Full MNIST and Fashion-MNIST: the four official IDX files, found, checked, parsed.
 
 The files are looked for in a system folder (``/usr/share/datasets/mnist``,
-``/usr/share/datasets/fashion-mnist``), then in the user's data folder
+``/usr/share/datasets/fashion-mnist``, where Debian's package
+``dataset-fashion-mnist`` puts them), then in the user's data folder
 (``$DLBOOK_DATA/mnist`` or ``~/.cache/dlbook/mnist``). Every file found is checked
-against its published SHA-256 before it is read. Nothing is downloaded unless asked:
-``datasets.fetch(name)``, ``dlbook data fetch NAME`` or ``load(name, download=True)``
-download with ``pooch`` into the user's data folder. The gzipped IDX files are
-their own cache: reading all four takes about a second.
+before it is read, by content, not by packaging: a file is official when its
+SHA-256 is the published one of the ``.gz``, or when the SHA-256 of its
+decompressed IDX bytes is the recorded one (``CONTENT_SHA256``; Debian re-gzips the
+files without their names, so their ``.gz`` hashes differ while the data is the
+same). Files outside the user's data folder are only ever read: never renamed,
+deleted or written. Nothing is downloaded unless asked: ``datasets.fetch(name)``,
+``dlbook data fetch NAME`` or ``load(name, download=True)`` download with ``pooch``
+into the user's data folder. The gzipped IDX files are their own cache: reading all
+four takes about a second.
 
 Built in chapter 00; the benchmarks and readers who download the data use it.
 """
@@ -14,8 +20,11 @@ Built in chapter 00; the benchmarks and readers who download the data use it.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import math
+import os
 import struct
+import tempfile
 import warnings
 import zlib
 from pathlib import Path
@@ -34,7 +43,16 @@ from ._base import (
     sha256_of,
 )
 
-__all__ = ["IDX_NAMES", "fetch", "load_idx_dataset", "read_idx", "status"]
+__all__ = [
+    "CONTENT_SHA256",
+    "IDX_NAMES",
+    "fetch",
+    "is_official",
+    "load_idx_dataset",
+    "read_idx",
+    "read_idx_bytes",
+    "status",
+]
 
 IDX_NAMES = ("mnist", "fashion_mnist")
 FILES = (
@@ -75,6 +93,30 @@ SHA256: dict[str, dict[str, str]] = {
         ),
         "t10k-labels-idx1-ubyte.gz": (
             "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"
+        ),
+    },
+}
+
+# SHA-256 of the decompressed IDX bytes, which do not depend on how a file was gzipped.
+# Fashion-MNIST: computed from Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1
+# (re-gzipped official files); the MD5s of the same decompressed bytes (8181f547...,
+# 15d48437..., f4a8712d..., 9018921c...) are the ones other loaders pin for the official
+# release, so the content is the published one. MNIST: none recorded yet (no package
+# to compute them from here); only the official .gz files are accepted.
+CONTENT_SHA256: dict[str, dict[str, str]] = {
+    "mnist": {},
+    "fashion_mnist": {
+        "train-images-idx3-ubyte.gz": (
+            "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"
+        ),
+        "train-labels-idx1-ubyte.gz": (
+            "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"
+        ),
+        "t10k-images-idx3-ubyte.gz": (
+            "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"
+        ),
+        "t10k-labels-idx1-ubyte.gz": (
+            "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"
         ),
     },
 }
@@ -154,6 +196,100 @@ CLASSES = {
 _IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
+# DEFLATE cannot expand data more than about 1032:1, so a header that promises more
+# than this many bytes per compressed byte is a lie (or a bomb), refused before reading.
+_MAX_RATIO = 1032
+
+
+def read_idx_bytes(path: str | Path) -> tuple[bytes, int, tuple[int, ...]]:
+    """The decompressed bytes of one gzipped IDX file, checked against its own header.
+
+    Reads the header first, then exactly the promised number of bytes plus one: a
+    stream that decompresses to more than its header promises is refused without
+    being decompressed further, and so is a header that promises more than the
+    compressed file could hold.
+
+    Returns
+    -------
+    data : bytes
+        Header and payload.
+    code : int
+        The IDX type code (``0x08`` for unsigned bytes).
+    dims : tuple of int
+        The sizes in the header.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist (the message names it).
+    ValueError
+        Naming the file, for a truncated or damaged gzip stream, a wrong magic
+        number or type code, a zero size, or a payload shorter or longer than promised.
+    """
+    path = Path(path)
+    try:
+        compressed = path.stat().st_size
+        with gzip.open(path, "rb") as f:
+            head = _read_exactly(f, 4)
+            if len(head) < 4:
+                raise ValueError(
+                    f"{path}: {len(head)} bytes, too short for an IDX header (4 bytes)."
+                )
+            zero, code, ndim = struct.unpack(">HBB", head)
+            if zero != 0 or code not in _IDX_DTYPES or ndim == 0:
+                raise ValueError(
+                    f"{path}: wrong IDX magic number 0x{head.hex()}; expected 0x0000TTDD "
+                    f"with type TT in {{{', '.join(f'{c:02x}' for c in _IDX_DTYPES)}}} and "
+                    "DD >= 1 dimensions. Is this an IDX file?"
+                )
+            sizes = _read_exactly(f, 4 * ndim)
+            if len(sizes) < 4 * ndim:
+                raise ValueError(
+                    f"{path}: header promises {ndim} dimensions but the file ends first."
+                )
+            dims = struct.unpack(f">{ndim}I", sizes)
+            if 0 in dims:
+                raise ValueError(f"{path}: dimensions {dims} include a zero.")
+            expected = math.prod(dims) * np.dtype(_IDX_DTYPES[code]).itemsize
+            if expected > _MAX_RATIO * compressed + 4096:
+                raise ValueError(
+                    f"{path}: the header promises {expected} bytes (shape {dims}), more than "
+                    f"a gzip file of {compressed} bytes can hold. The file is damaged or "
+                    "hostile: move it away and fetch it again (dlbook data fetch NAME)."
+                )
+            payload = _read_exactly(f, expected + 1)  # one more byte: is there too much?
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path}: no such file. Check the path, or let datasets.load(name) find the "
+            "files (dlbook data list shows where it looks)."
+        ) from None
+    except (EOFError, OSError, zlib.error) as exc:
+        raise ValueError(
+            f"{path}: not a complete gzip file ({type(exc).__name__}: {exc}). The file is "
+            "truncated or damaged: move it away and fetch it again (dlbook data fetch NAME)."
+        ) from exc
+    if len(payload) != expected:
+        got = f"{len(payload)}" if len(payload) < expected else f"more than {expected}"
+        raise ValueError(
+            f"{path}: the payload has {got} bytes but the header promises {expected} "
+            f"(shape {dims}, {np.dtype(_IDX_DTYPES[code]).name}). The file is truncated, "
+            "padded or not an IDX file: move it away and fetch it again (dlbook data fetch NAME)."
+        )
+    return head + sizes + payload, code, dims
+
+
+def _read_exactly(f: gzip.GzipFile, n: int) -> bytes:
+    """Up to ``n`` bytes from ``f`` (fewer only at the end), in chunks of at most 16 MiB."""
+    parts, left = [], n
+    while left > 0:
+        chunk = f.read(min(left, 1 << 24))
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
 def read_idx(path: str | Path) -> np.ndarray:
     """Read one gzipped IDX file (the format of MNIST) into a NumPy array.
 
@@ -168,45 +304,17 @@ def read_idx(path: str | Path) -> np.ndarray:
 
     Raises
     ------
+    FileNotFoundError
+        ``path`` does not exist.
     ValueError
         Naming the file, if the gzip stream is truncated or damaged, the magic
         number or type code is wrong, a size is zero, or the payload is shorter or
-        longer than the sizes promise.
+        longer than the sizes promise (see :func:`read_idx_bytes`).
     """
-    path = Path(path)
-    try:
-        with gzip.open(path, "rb") as f:
-            data = f.read()
-    except (EOFError, OSError, zlib.error) as exc:
-        raise ValueError(
-            f"{path}: not a complete gzip file ({type(exc).__name__}: {exc}). The file is "
-            "truncated or damaged: move it away and fetch it again (dlbook data fetch NAME)."
-        ) from exc
-    if len(data) < 4:
-        raise ValueError(f"{path}: {len(data)} bytes, too short for an IDX header (4 bytes).")
-    zero, code, ndim = struct.unpack(">HBB", data[:4])
-    if zero != 0 or code not in _IDX_DTYPES or ndim == 0:
-        raise ValueError(
-            f"{path}: wrong IDX magic number 0x{data[:4].hex()}; expected 0x0000TTDD with "
-            f"type TT in {{{', '.join(f'{c:02x}' for c in _IDX_DTYPES)}}} and DD >= 1 "
-            "dimensions. Is this an IDX file?"
-        )
-    header = 4 + 4 * ndim
-    if len(data) < header:
-        raise ValueError(f"{path}: header promises {ndim} dimensions but the file ends first.")
-    dims = struct.unpack(f">{ndim}I", data[4:header])
-    if 0 in dims:
-        raise ValueError(f"{path}: dimensions {dims} include a zero.")
+    data, code, dims = read_idx_bytes(path)
     dtype = np.dtype(_IDX_DTYPES[code])
-    expected = math.prod(dims) * dtype.itemsize
-    got = len(data) - header
-    if got != expected:
-        raise ValueError(
-            f"{path}: the payload has {got} bytes but the header promises {expected} "
-            f"(shape {dims}, {dtype.name}). The file is truncated or not an IDX file."
-        )
     return (
-        np.frombuffer(data, dtype=dtype, offset=header)
+        np.frombuffer(data, dtype=dtype, offset=4 + 4 * len(dims))
         .reshape(dims)
         .astype(dtype.newbyteorder("="))
     )
@@ -217,17 +325,36 @@ def search_dirs(name: str) -> list[Path]:
     return [SYSTEM_DIRS[name], data_dir() / _SUBDIR[name]]
 
 
-def _locate(name: str) -> dict[str, tuple[Path | None, bool]]:
-    """For each of the four files: the first copy with the right SHA-256, else the first copy.
+def is_official(name: str, path: Path) -> bool:
+    """Whether ``path`` holds the official content of one of ``name``'s four files.
 
-    Returns ``{file name: (path or None, checksum ok)}``. A damaged copy in the
+    True when the ``.gz`` has the published SHA-256, or when its decompressed IDX
+    bytes have the recorded one (:data:`CONTENT_SHA256`), whoever gzipped them. A
+    file that cannot be read or decompressed is not official. Only reads.
+    """
+    if sha256_of(path) == SHA256[name][path.name]:
+        return True
+    want = CONTENT_SHA256[name].get(path.name)
+    if want is None:
+        return False
+    try:
+        data, _, _ = read_idx_bytes(path)
+    except (OSError, ValueError):
+        return False
+    return hashlib.sha256(data).hexdigest() == want
+
+
+def _locate(name: str) -> dict[str, tuple[Path | None, bool]]:
+    """For each of the four files: the first official copy, else the first copy.
+
+    Returns ``{file name: (path or None, official)}``. A damaged copy in the
     system folder therefore does not hide a good one in the user folder.
     """
     dirs = search_dirs(name)
     found: dict[str, tuple[Path | None, bool]] = {}
-    for fname, want in SHA256[name].items():
+    for fname in SHA256[name]:
         copies = [d / fname for d in dirs if (d / fname).is_file()]
-        good = next((p for p in copies if sha256_of(p) == want), None)
+        good = next((p for p in copies if is_official(name, p)), None)
         found[fname] = (good, True) if good else (copies[0] if copies else None, False)
     return found
 
@@ -240,19 +367,38 @@ def _fix(name: str) -> str:
     )
 
 
+def _in_user_folder(path: Path) -> bool:
+    """Whether ``path`` lies in the user's data folder (the only place dlbook changes)."""
+    try:
+        return path.resolve().is_relative_to(data_dir().resolve())
+    except OSError:
+        return False
+
+
 def _verify(name: str, path: Path) -> None:
-    """Raise :class:`ChecksumError` (after setting the file aside) if ``path`` is not official."""
+    """Raise :class:`ChecksumError` if ``path`` is not official.
+
+    A bad file in the user's data folder is set aside (renamed beside itself) first;
+    a bad file anywhere else (a system folder) is left exactly as it is.
+    """
+    if is_official(name, path):
+        return
     want = SHA256[name][path.name]
     got = sha256_of(path)
-    if got == want:
-        return
-    try:
-        where = f"It has been set aside as {set_aside(path, 'bad-checksum')}"
-    except OSError as exc:
-        where = f"It could not be set aside ({exc}); move or delete it by hand"
+    if not _in_user_folder(path):
+        where = (
+            f"It is outside your data folder {data_dir()}, so dlbook leaves it as it is "
+            "(reinstall the package that put it there, or ignore it)"
+        )
+    else:
+        try:
+            where = f"It has been set aside as {set_aside(path, 'bad-checksum')}"
+        except OSError as exc:
+            where = f"It could not be set aside ({exc}); move or delete it by hand"
     raise ChecksumError(
-        f"{name}: {path} has SHA-256 {got}, expected {want}: the file is damaged or not the "
-        f"official one. {where}. Fix: {_fix(name)}."
+        f"{name}: {path} has SHA-256 {got}, expected {want} (or decompressed content with "
+        f"the SHA-256 in datasets/README.md): the file is damaged or not the official one. "
+        f"{where}. Fix: {_fix(name)}."
     )
 
 
@@ -269,9 +415,10 @@ def _missing_error(name: str, missing: list[str]) -> DatasetNotFoundError:
 def fetch(name: str, *, progress: bool = True) -> list[Path]:
     """Make sure the four official files of ``name`` are here; download those that are not.
 
-    Files already present (system or user folder) with the right SHA-256 are kept.
-    A file with a wrong SHA-256 in the user folder is set aside (renamed, not
-    deleted) with a warning and downloaded again. Downloads use ``pooch`` (which
+    Files already present (system or user folder) with official content are kept
+    (:func:`is_official`). A file that is not official is downloaded again into the
+    user folder, with a warning; if it was in the user folder it is set aside
+    first (renamed, not deleted); anywhere else it is left as it is. Downloads use ``pooch`` (which
     checks the SHA-256 before the file appears) into ``data_dir()/mnist`` or
     ``data_dir()/fashion-mnist``, trying each mirror in turn.
 
@@ -284,20 +431,40 @@ def fetch(name: str, *, progress: bool = True) -> list[Path]:
     ------
     DownloadError
         If no mirror delivered a file (the message lists each mirror's error).
+    PermissionError
+        If a file must be downloaded and the user's data folder cannot be written
+        (the message names the folder and says to set ``DLBOOK_DATA``).
     """
     folder = data_dir() / _SUBDIR[name]
     paths = []
-    for fname, (path, ok) in _locate(name).items():
+    located = _locate(name)
+    if not all(ok for _, ok in located.values()):
+        _check_writable(folder)
+    for fname, (path, ok) in located.items():
         if path is not None and ok:
             paths.append(path)
             continue
         if path is not None:
             try:
-                _verify(name, path)  # sets the bad copy aside and raises
+                _verify(name, path)  # sets a bad copy in the user folder aside and raises
             except ChecksumError as exc:
                 warnings.warn(str(exc), RuntimeWarning, stacklevel=2)
         paths.append(_download(name, fname, folder, progress))
     return paths
+
+
+def _check_writable(folder: Path) -> None:
+    """Raise ``PermissionError`` naming ``folder`` and the fix, unless a file can be made there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        env = "DLBOOK_DATA" if os.environ.get("DLBOOK_DATA", "").strip() else "the default"
+        raise PermissionError(
+            f"The data folder {folder} (from {env}) cannot be written ({exc.strerror or exc}). "
+            "Set DLBOOK_DATA to a folder you can write, e.g. export DLBOOK_DATA=~/dlbook-data."
+        ) from None
 
 
 def _download(name: str, fname: str, folder: Path, progress: bool) -> Path:
@@ -343,7 +510,8 @@ def load_idx_dataset(name: str, *, download: bool = False) -> Dataset:
         If a file is missing and ``download`` is False; the message gives the
         command that fetches it and the folders searched.
     ChecksumError
-        If a file's SHA-256 is wrong (the file is set aside first).
+        If a file is not official (set aside first when it is in the user's data
+        folder; left alone anywhere else).
     ValueError
         If a file's content is not a valid IDX file (named in the message).
     """
@@ -356,7 +524,7 @@ def load_idx_dataset(name: str, *, download: bool = False) -> Dataset:
     paths = [p for p, _ in found.values() if p is not None]
     for p, ok in found.values():
         if p is not None and not ok:
-            _verify(name, p)  # sets the bad copy aside and raises ChecksumError
+            _verify(name, p)  # raises ChecksumError (a bad copy of the user's is set aside)
     xs, ys = [], []
     for images_path, labels_path in (paths[0:2], paths[2:4]):
         images, labels = read_idx(images_path), read_idx(labels_path)
