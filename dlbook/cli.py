@@ -2,7 +2,7 @@
 
     dlbook doctor [--json]       what this machine has: versions, BLAS, GPU, data sets
     dlbook data list             which data sets are here, and how to get the others
-    dlbook data fetch NAME       download mnist or fashion_mnist (SHA-256 checked)
+    dlbook data fetch NAME       download mnist, fashion_mnist or shakespeare (SHA-256 checked)
     dlbook fetch NAME            the same as ``dlbook data fetch NAME``
 
 Nothing downloads except ``fetch``. ``doctor`` always exits 0: it reports what it
@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = data_sub.add_parser("list", help="which data sets are here, and how to get the others")
     p.set_defaults(func=_cmd_data_list)
     for where, name in ((data_sub, "fetch"), (sub, "fetch")):  # `data fetch`, or `fetch` alone
-        p = where.add_parser(name, help="download a data set (mnist, fashion_mnist)")
+        p = where.add_parser(name, help="download a data set (mnist, fashion_mnist, shakespeare)")
         p.add_argument("name", metavar="NAME", help="data set name, e.g. mnist or fashion-mnist")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
         p.set_defaults(func=_cmd_data_fetch)

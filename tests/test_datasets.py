@@ -486,7 +486,15 @@ def test_digits_split_depends_on_seed_only_not_on_the_device(data):
 
 
 def test_names_and_unknown_name():
-    assert datasets.names() == ["digits", "iris", "mnist5k", "mnist", "fashion_mnist", "photos"]
+    assert datasets.names() == [
+        "digits",
+        "iris",
+        "mnist5k",
+        "mnist",
+        "fashion_mnist",
+        "photos",
+        "shakespeare",
+    ]
     with pytest.raises(ValueError, match="unknown data set 'cifar10'; choose one of digits"):
         datasets.load("cifar10")
     assert datasets.info("Fashion-MNIST").name == "fashion_mnist"

