@@ -119,3 +119,68 @@ def glossary_problems(path: str | Path) -> list[str]:
                     f"{Path(path).name}: '{en}' is given as ({ko}); the glossary says ({term.ko})"
                 )
     return found
+
+
+# Terms a reader meets in many chapters: each chapter gives their Korean at its own first use
+# (STYLE: "Korean at first use in each chapter, from the glossary, not a chapter later").
+KEY_TERMS = (
+    "deep learning",
+    "backpropagation",
+    "dropout",
+    "vanishing gradient",
+    "perceptron",
+    "GPU",
+    "rectified linear unit",
+    "hidden layer",
+    "gradient descent",
+    "overfitting",
+    "mini-batch",
+    "neocognitron",
+)
+# Inline code, maths and *italic titles* are not running text.
+_SKIP_SPANS = re.compile(
+    r"`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]*\$|(?<![*\w])\*(?!\*)[^*\n]+?\*(?![*\w])", re.S
+)
+
+
+def _prose(nb) -> str:
+    """The chapter's running text: markdown cells up to the references, without headings,
+    quizzes, inline code, maths or italic titles (blanked, so that positions stay put)."""
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        src = cell.source
+        if re.match(r"#+ .*Reference", src):
+            break
+        if src.lstrip().startswith("**Quiz"):
+            continue
+        lines = [
+            (" " * len(line) if line.lstrip().startswith("#") else line) for line in src.split("\n")
+        ]
+        src = "\n".join(lines)
+        src = _SKIP_SPANS.sub(lambda m: " " * len(m.group(0)), src)
+        parts.append(src)
+    return "\n\n".join(parts)
+
+
+def first_use(text: str, en: str) -> re.Match | None:
+    """The first occurrence of an English term (or its plural) as a whole word."""
+    flags = 0 if en.isupper() else re.I
+    return re.compile(r"(?<![\w-])" + re.escape(en) + r"(s|es)?(?![\w-])", flags).search(text)
+
+
+def korean_first_use_problems(path: str | Path, terms: list[str]) -> list[str]:
+    """For each English term the chapter uses, its glossary Korean follows its first use."""
+    nb = nbformat.read(Path(path), as_version=4)
+    text = _prose(nb)
+    found = []
+    for en in terms:
+        m = first_use(text, en)
+        if m is None:
+            continue
+        ko = glossary.lookup(en).ko
+        if ko not in text[m.end() : m.end() + 40]:
+            context = " ".join(text[max(0, m.start() - 30) : m.end() + 30].split())
+            found.append(f"{Path(path).name}: first use of '{en}' lacks ({ko}): …{context}…")
+    return found

@@ -8,6 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from dlbook import glossary
+from tests import notebook_checks
 from tests.notebook_checks import anatomy_problems, glossary_problems, problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,3 +113,14 @@ def test_glossary_mismatch_is_found(tmp_path):
     assert len(found) == 2
     assert any("glossary says (오류역전파)" in p for p in found)
     assert any("zorbl" in p for p in found)
+
+
+REVIEWED_CHAPTERS = sorted(p for p in CHAPTERS if p.name[:2] in ("00", "01", "02", "03"))
+
+
+@pytest.mark.parametrize("path", REVIEWED_CHAPTERS, ids=lambda p: p.name)
+def test_korean_at_first_use_in_each_chapter(path):
+    """Key terms, and the terms a chapter introduces, carry their glossary Korean at their first
+    use in that chapter, not a chapter later."""
+    terms = list(notebook_checks.KEY_TERMS) + [t.en for t in glossary.terms(chapter=path.name[:2])]
+    assert notebook_checks.korean_first_use_problems(path, terms) == []

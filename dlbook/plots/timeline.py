@@ -156,6 +156,32 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     # --- training deep networks
     Milestone(
+        1965,
+        "deep nets trained layer by layer (GMDH)",
+        "Ivakhnenko & Lapa",
+        _T,
+        "Ivakhnenko, A. G. & Lapa, V. G. (1965). Cybernetic Predicting Devices. New York: "
+        "CCM Information Corporation (translated from the Russian). Supervised multilayer "
+        "networks of polynomial units, grown and trained one layer at a time.",
+    ),
+    Milestone(
+        1967,
+        "multilayer net trained by SGD",
+        "Amari",
+        _T,
+        "Amari, S. (1967). A theory of adaptive pattern classifiers. IEEE Transactions on "
+        "Electronic Computers EC-16(3), 299–307. Stochastic gradient descent for classifiers "
+        "with piecewise-linear (multilayer) discriminant functions.",
+    ),
+    Milestone(
+        1971,
+        "an 8-layer network (GMDH)",
+        "Ivakhnenko",
+        _T,
+        "Ivakhnenko, A. G. (1971). Polynomial theory of complex systems. IEEE Transactions "
+        "on Systems, Man, and Cybernetics SMC-1(4), 364–378.",
+    ),
+    Milestone(
         1970,
         "reverse-mode differentiation",
         "Linnainmaa",
@@ -253,14 +279,15 @@ MILESTONES: tuple[Milestone, ...] = (
     ),
     # --- architectures
     Milestone(
-        1980,
+        1979,
         "neocognitron",
         "Fukushima",
         _A,
-        "Fukushima, K. (1980). Neocognitron: a self-organizing neural network model for a "
-        "mechanism of pattern recognition unaffected by shift in position. Biological "
-        "Cybernetics 36(4), 193–202. A Japanese version appeared in October 1979: Trans. "
-        "IECE J62-A(10), 658–665.",
+        "Fukushima, K. (1979). Neural network model for a mechanism of pattern recognition "
+        "unaffected by shift in position: neocognitron. Transactions of the IECE J62-A(10), "
+        "658–665 (in Japanese). Better known in English: Fukushima, K. (1980). "
+        "Neocognitron: a self-organizing neural network model for a mechanism of pattern "
+        "recognition unaffected by shift in position. Biological Cybernetics 36(4), 193–202.",
     ),
     Milestone(
         1989,
@@ -286,6 +313,29 @@ MILESTONES: tuple[Milestone, ...] = (
         _A,
         "LeCun, Y., Bottou, L., Bengio, Y. & Haffner, P. (1998). Gradient-based learning "
         "applied to document recognition. Proceedings of the IEEE 86(11), 2278–2324.",
+    ),
+    Milestone(
+        2011,
+        "GPU nets win contests; MNIST 0.23 %",
+        "Cireşan et al.",
+        _A,
+        "Cireşan, D. C., Meier, U., Masci, J. & Schmidhuber, J. (2011). A committee of neural "
+        "networks for traffic sign classification. IJCNN 2011, 1918–1921 (first place). "
+        "Then: Cireşan, D. C., Meier, U. & Schmidhuber, J. (2012). Multi-column deep neural "
+        "networks for image classification. CVPR 2012, 3642–3649 (MNIST 0.23 % error).",
+    ),
+    Milestone(
+        2009,
+        "deep nets for speech recognition",
+        "Mohamed, Dahl & Hinton",
+        _A,
+        "Mohamed, A., Dahl, G. & Hinton, G. (2009). Deep belief networks for phone "
+        "recognition. NIPS 2009 Workshop on Deep Learning for Speech Recognition. Then: "
+        "Dahl, G. E., Yu, D., Deng, L. & Acero, A. (2012). Context-dependent pre-trained deep "
+        "neural networks for large-vocabulary speech recognition. IEEE Transactions on Audio, "
+        "Speech, and Language Processing 20(1), 30–42; Hinton, G. et al. (2012). Deep neural "
+        "networks for acoustic modeling in speech recognition. IEEE Signal Processing "
+        "Magazine 29(6), 82–97.",
     ),
     Milestone(
         2012,
@@ -344,6 +394,33 @@ MILESTONES: tuple[Milestone, ...] = (
         _D,
         "LeCun, Y., Bottou, L., Bengio, Y. & Haffner, P. (1998). Gradient-based learning "
         "applied to document recognition. Proceedings of the IEEE 86(11), 2278–2324.",
+    ),
+    Milestone(
+        2004,
+        "a neural network on a GPU",
+        "Oh & Jung",
+        _D,
+        "Oh, K.-S. & Jung, K. (2004). GPU implementation of neural networks. Pattern "
+        "Recognition 37(6), 1311–1314 (a multilayer perceptron, 20 times faster on an ATI "
+        "Radeon 9700 Pro).",
+    ),
+    Milestone(
+        2006,
+        "convolutional nets on a GPU",
+        "Chellapilla, Puri & Simard",
+        _D,
+        "Chellapilla, K., Puri, S. & Simard, P. (2006). High performance convolutional neural "
+        "networks for document processing. Tenth International Workshop on Frontiers in "
+        "Handwriting Recognition (IWFHR 2006), La Baule.",
+    ),
+    Milestone(
+        2010,
+        "deep MLPs on GPUs: MNIST 0.35 %",
+        "Cireşan et al.",
+        _D,
+        "Cireşan, D. C., Meier, U., Gambardella, L. M. & Schmidhuber, J. (2010). Deep, big, "
+        "simple neural nets for handwritten digit recognition. Neural Computation 22(12), "
+        "3207–3220.",
     ),
     Milestone(
         2009,
