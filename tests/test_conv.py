@@ -136,7 +136,7 @@ def test_im2col_rows_and_columns_are_the_documented_pixels(case):
     for _ in range(20):  # random entries against the formula in the docstring
         ci, i, j = RNG.integers(c), RNG.integers(kh), RNG.integers(kw)
         ni, oy, ox = RNG.integers(n), RNG.integers(oh), RNG.integers(ow)
-        value = cols[ci * kh * kw + i * kw + j, ni * oh * ow + oy * ow + ox]
+        value = cols[ci * kh * kw + i * kw + j, (oy * ow + ox) * n + ni]
         assert value == xp[ni, ci, oy * sh + i, ox * sw + j]
 
 
