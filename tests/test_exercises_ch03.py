@@ -90,7 +90,7 @@ def test_a_softmax_that_overwrites_its_input_is_told_so():
 
     result = ch03.stable_softmax.evaluate(softmax_in_place)
     assert result.status == "failed"
-    assert "changed its input `x` in place" in result.message
+    assert "changed its input `z` in place" in result.message
 
 
 @pytest.mark.parametrize(

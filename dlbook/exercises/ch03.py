@@ -42,46 +42,46 @@ _rng = backend.default_rng(3)  # hidden cases: fixed once, the same for every re
 # --- 03.stable_softmax ---------------------------------------------------------------------------
 
 
-def _stable_softmax(x: np.ndarray) -> np.ndarray:
-    z = x - x.max(axis=1, keepdims=True)  # softmax(x) = softmax(x − c): the largest exponent is 0
+def _stable_softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=1, keepdims=True)  # softmax(z) = softmax(z − c): largest exponent 0
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_naive(z: np.ndarray) -> np.ndarray:
+    # Mistake: the textbook formula as written; exp(1000) = inf and inf / inf = nan.
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _softmax_naive(x: np.ndarray) -> np.ndarray:
-    # Mistake: the textbook formula as written; exp(1000) = inf and inf / inf = nan.
-    e = np.exp(x)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _softmax_global_max(x: np.ndarray) -> np.ndarray:
+def _softmax_global_max(z: np.ndarray) -> np.ndarray:
     # Mistake: one maximum for the whole batch; a row far below it underflows to 0 / 0.
-    e = np.exp(x - x.max())
+    e = np.exp(z - z.max())
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _softmax_columns(x: np.ndarray) -> np.ndarray:
+def _softmax_columns(z: np.ndarray) -> np.ndarray:
     # Mistake: normalises over the batch (axis 0) instead of over the classes.
-    e = np.exp(x - x.max(axis=0, keepdims=True))
+    e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 
 
-def _softmax_row_min(x: np.ndarray) -> np.ndarray:
+def _softmax_row_min(z: np.ndarray) -> np.ndarray:
     # Mistake: shifts by the row minimum; fine while a row spans less than ~709, but
     # [-1000, 0, 1000] becomes exp([0, 1000, 2000]) = inf.
-    e = np.exp(x - x.min(axis=1, keepdims=True))
+    e = np.exp(z - z.min(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _softmax_row_mean(x: np.ndarray) -> np.ndarray:
+def _softmax_row_mean(z: np.ndarray) -> np.ndarray:
     # Mistake: shifts by the row mean, which still leaves exp(1000) in [-1000, 0, 1000].
-    e = np.exp(x - x.mean(axis=1, keepdims=True))
+    e = np.exp(z - z.mean(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _softmax_float64(x: np.ndarray) -> np.ndarray:
-    # Mistake: promotes to float64; the prompt asks for the dtype of x (float32 stays float32).
-    return _stable_softmax(x.astype(np.float64))
+def _softmax_float64(z: np.ndarray) -> np.ndarray:
+    # Mistake: promotes to float64; the prompt asks for the dtype of z (float32 stays float32).
+    return _stable_softmax(z.astype(np.float64))
 
 
 def _compare_same_dtype(got: Any, expected: Any, case: str, rtol: float, atol: float) -> None:
@@ -89,8 +89,8 @@ def _compare_same_dtype(got: Any, expected: Any, case: str, rtol: float, atol: f
     expect_array(got, expected, case=case, rtol=rtol, atol=atol, check_dtype=True)
     if getattr(got, "dtype", None) != expected.dtype:
         raise CheckFailure(
-            f"on case '{case}': expected dtype {expected.dtype.name} (the dtype of x), got "
-            f"{got.dtype.name}; compute in x's dtype (no .astype(np.float64), no float64 constants)"
+            f"on case '{case}': expected dtype {expected.dtype.name} (the dtype of z), got "
+            f"{got.dtype.name}; compute in z's dtype (no .astype(np.float64), no float64 constants)"
         )
 
 
@@ -100,11 +100,11 @@ stable_softmax = function_exercise(
     id="03.stable_softmax",
     title="A softmax that does not overflow",
     prompt="""
-    Write `softmax(x)` for a batch of scores (logits).
+    Write `softmax(z)` for a batch of scores (logits).
 
-    - `x`: float array of shape (N, C), one row of C class scores per example;
-    - returns: float array of shape (N, C) and the dtype of `x`, with
-      p[n, k] = exp(x[n, k]) / Σ_j exp(x[n, j]); each row sums to 1.
+    - `z`: float array of shape (N, K), one row of K class scores per example;
+    - returns: float array of shape (N, K) and the dtype of `z`, with
+      p[n, k] = exp(z[n, k]) / Σ_j exp(z[n, j]); each row sums to 1.
 
     It must work for any finite logits, including `[[1000., 1001., 1002.]]`, where
     `np.exp` overflows to inf, and `[[-1000., -1001., -1002.]]`, where it underflows to 0.
@@ -126,9 +126,9 @@ stable_softmax = function_exercise(
         "Adding the same constant c to every logit of a row does not change its softmax: "
         "the factor e^c cancels between numerator and denominator. Choose c so that no "
         "exponent is positive.",
-        "softmax(x) = softmax(x − m) with m = max_k x_k taken per row; then every "
+        "softmax(z) = softmax(z − m) with m = max_k z_k taken per row; then every "
         "exponent is ≤ 0 (no overflow) and the largest term is e^0 = 1 (no 0 / 0).",
-        "z = x - x.max(axis=1, keepdims=True); e = np.exp(z); "
+        "shifted = z - z.max(axis=1, keepdims=True); e = np.exp(shifted); "
         "return e / e.sum(axis=1, keepdims=True)",
     ],
     wrong_answers=[
@@ -146,55 +146,55 @@ stable_softmax = function_exercise(
 # --- 03.log_softmax ------------------------------------------------------------------------------
 
 
-def _log_softmax(x: np.ndarray) -> np.ndarray:
-    m = x.max(axis=1, keepdims=True)
-    lse = m + np.log(np.exp(x - m).sum(axis=1, keepdims=True))  # log Σ e^x, stably
-    return x - lse
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    m = z.max(axis=1, keepdims=True)
+    lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))  # log Σ e^z, stably
+    return z - lse
 
 
-def _log_of_softmax(x: np.ndarray) -> np.ndarray:
+def _log_of_softmax(z: np.ndarray) -> np.ndarray:
     # Mistake: log of a (stable) softmax; a probability that underflows to 0 gives log 0 = -inf.
-    return np.log(_stable_softmax(x))
+    return np.log(_stable_softmax(z))
 
 
-def _log_softmax_naive(x: np.ndarray) -> np.ndarray:
-    # Mistake: log Σ exp(x) without subtracting the maximum overflows.
-    return x - np.log(np.exp(x).sum(axis=1, keepdims=True))
+def _log_softmax_naive(z: np.ndarray) -> np.ndarray:
+    # Mistake: log Σ exp(z) without subtracting the maximum overflows.
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
-def _log_softmax_max_only(x: np.ndarray) -> np.ndarray:
-    # Mistake: subtracts the maximum but forgets the log Σ e^(x − m) that follows it.
-    return x - x.max(axis=1, keepdims=True)
+def _log_softmax_max_only(z: np.ndarray) -> np.ndarray:
+    # Mistake: subtracts the maximum but forgets the log Σ e^(z − m) that follows it.
+    return z - z.max(axis=1, keepdims=True)
 
 
-def _log_softmax_row_min(x: np.ndarray) -> np.ndarray:
+def _log_softmax_row_min(z: np.ndarray) -> np.ndarray:
     # Mistake: log-sum-exp shifted by the row minimum; [-1000, 0, 1000] overflows.
-    m = x.min(axis=1, keepdims=True)
-    return x - (m + np.log(np.exp(x - m).sum(axis=1, keepdims=True)))
+    m = z.min(axis=1, keepdims=True)
+    return z - (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))
 
 
-def _log_softmax_global_max(x: np.ndarray) -> np.ndarray:
+def _log_softmax_global_max(z: np.ndarray) -> np.ndarray:
     # Mistake: one maximum for the whole batch; a row far below it gives log(0) = -inf.
-    m = x.max()
-    return x - (m + np.log(np.exp(x - m).sum(axis=1, keepdims=True)))
+    m = z.max()
+    return z - (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))
 
 
-def _log_softmax_columns(x: np.ndarray) -> np.ndarray:
+def _log_softmax_columns(z: np.ndarray) -> np.ndarray:
     # Mistake: the sum over the batch (axis 0) instead of over the classes.
-    m = x.max(axis=0, keepdims=True)
-    return x - (m + np.log(np.exp(x - m).sum(axis=0, keepdims=True)))
+    m = z.max(axis=0, keepdims=True)
+    return z - (m + np.log(np.exp(z - m).sum(axis=0, keepdims=True)))
 
 
 log_softmax = function_exercise(
     id="03.log_softmax",
     title="Log-softmax by log-sum-exp",
     prompt="""
-    Write `log_softmax(x)`: the logarithm of the softmax, computed without ever taking log(0).
+    Write `log_softmax(z)`: the logarithm of the softmax, computed without ever taking log(0).
 
-    - `x`: float array of shape (N, C);
-    - returns: float array of shape (N, C), log p[n, k] = x[n, k] − log Σ_j exp(x[n, j]).
+    - `z`: float array of shape (N, K);
+    - returns: float array of shape (N, K), log p[n, k] = z[n, k] − log Σ_j exp(z[n, j]).
 
-    For `x = [[0., 1000.]]` the answer is `[[-1000., 0.]]`, although the softmax of the
+    For `z = [[0., 1000.]]` the answer is `[[-1000., 0.]]`, although the softmax of the
     first entry, e^(−1000), is 0 in floating point.
 
     Example: `log_softmax(np.array([[1., 2., 3.]]))` → `[[-2.4076, -1.4076, -0.4076]]`.
@@ -209,11 +209,11 @@ log_softmax = function_exercise(
         Case("rows on very different scales", (np.array([[1000.0, 1001.0], [0.0, 1.0]]),)),
     ],
     hints=[
-        "log(e^a / S) = a − log S: you need log S = log Σ_j e^(x_j), never the softmax itself.",
-        "log Σ_j e^(x_j) = m + log Σ_j e^(x_j − m) with m = max_j x_j (log-sum-exp); "
+        "log(e^a / S) = a − log S: you need log S = log Σ_j e^(z_j), never the softmax itself.",
+        "log Σ_j e^(z_j) = m + log Σ_j e^(z_j − m) with m = max_j z_j (log-sum-exp); "
         "the sum is at least 1, so its log is finite.",
-        "m = x.max(axis=1, keepdims=True); "
-        "return x - (m + np.log(np.exp(x - m).sum(axis=1, keepdims=True)))",
+        "m = z.max(axis=1, keepdims=True); "
+        "return z - (m + np.log(np.exp(z - m).sum(axis=1, keepdims=True)))",
     ],
     wrong_answers=[
         _log_of_softmax,
@@ -250,7 +250,7 @@ def _one_hot_guess_classes(labels: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 def _one_hot_transposed(labels: np.ndarray, n_classes: int) -> np.ndarray:
-    # Mistake: classes along the rows, (C, N) instead of (N, C).
+    # Mistake: classes along the rows, (C, N) instead of (N, K).
     return np.eye(n_classes)[labels].T
 
 
@@ -272,7 +272,7 @@ one_hot = function_exercise(
 
     - `labels`: int array of shape (N,), values in [0, n_classes);
     - `n_classes`: int, the number of classes C;
-    - returns: float array d of shape (N, C) with d[n, labels[n]] = 1 and zeros elsewhere.
+    - returns: float array d of shape (N, K) with d[n, labels[n]] = 1 and zeros elsewhere.
 
     Example: `one_hot(np.array([2, 0]), 3)` → `[[0., 0., 1.], [1., 0., 0.]]`.
     """,
@@ -345,7 +345,7 @@ cross_entropy = function_exercise(
     prompt="""
     Write `cross_entropy(p, d)`: the mean cross-entropy of predicted probabilities.
 
-    - `p`: float array of shape (N, C), each row a probability distribution (all entries > 0);
+    - `p`: float array of shape (N, K), each row a probability distribution (all entries > 0);
     - `d`: int array of shape (N,), the true class of each example;
     - returns: one float, C = −(1/N) Σ_n log p[n, d[n]] (natural log, in nats).
 
@@ -386,52 +386,52 @@ cross_entropy = function_exercise(
 # --- 03.softmax_ce_grad --------------------------------------------------------------------------
 
 
-def _softmax_ce_grad(x: np.ndarray, d: np.ndarray) -> np.ndarray:
-    n = x.shape[0]
-    g = _stable_softmax(x)  # p
+def _softmax_ce_grad(z: np.ndarray, d: np.ndarray) -> np.ndarray:
+    n = z.shape[0]
+    g = _stable_softmax(z)  # p
     g[np.arange(n), d] -= 1.0  # p − d, with d one-hot
     return g / n  # the loss is a mean over the batch
 
 
-def _grad_no_mean(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _grad_no_mean(z: np.ndarray, d: np.ndarray) -> np.ndarray:
     # Mistake: p − d without the 1/N of the mean loss.
-    g = _stable_softmax(x)
-    g[np.arange(x.shape[0]), d] -= 1.0
+    g = _stable_softmax(z)
+    g[np.arange(z.shape[0]), d] -= 1.0
     return g
 
 
-def _grad_wrong_sign(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _grad_wrong_sign(z: np.ndarray, d: np.ndarray) -> np.ndarray:
     # Mistake: d − p, the direction of steepest ascent.
-    return -_softmax_ce_grad(x, d)
+    return -_softmax_ce_grad(z, d)
 
 
-def _grad_diagonal_only(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _grad_diagonal_only(z: np.ndarray, d: np.ndarray) -> np.ndarray:
     # Mistake: chains −d/p through the diagonal of the softmax Jacobian only, p(1 − p),
     # forgetting that each p_k also depends on every other logit.
-    n, c = x.shape
-    p = _stable_softmax(x)
+    n, c = z.shape
+    p = _stable_softmax(z)
     onehot = np.zeros((n, c))
     onehot[np.arange(n), d] = 1.0
     return -onehot / p * p * (1 - p) / n
 
 
-def _grad_naive_softmax(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _grad_naive_softmax(z: np.ndarray, d: np.ndarray) -> np.ndarray:
     # Mistake: p from the naive softmax; exp(1000) = inf gives nan.
-    e = np.exp(x)
+    e = np.exp(z)
     g = e / e.sum(axis=1, keepdims=True)
-    g[np.arange(x.shape[0]), d] -= 1.0
-    return g / x.shape[0]
+    g[np.arange(z.shape[0]), d] -= 1.0
+    return g / z.shape[0]
 
 
-def _grad_over_classes(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _grad_over_classes(z: np.ndarray, d: np.ndarray) -> np.ndarray:
     # Mistake: divides by the number of classes C instead of the batch size N.
-    g = _stable_softmax(x)
-    g[np.arange(x.shape[0]), d] -= 1.0
-    return g / x.shape[1]
+    g = _stable_softmax(z)
+    g[np.arange(z.shape[0]), d] -= 1.0
+    return g / z.shape[1]
 
 
-def _mean_ce(x: np.ndarray, d: np.ndarray) -> float:
-    return float(-_log_softmax(x)[np.arange(x.shape[0]), d].mean())
+def _mean_ce(z: np.ndarray, d: np.ndarray) -> float:
+    return float(-_log_softmax(z)[np.arange(z.shape[0]), d].mean())
 
 
 _grad_cases = [
@@ -442,17 +442,17 @@ _grad_cases = [
 
 
 def _check_softmax_ce_grad(fn: Callable[..., Any]) -> str:
-    for name, x, d in _grad_cases:
-        got = call(fn, x.copy(), d.copy(), case=name, like=_softmax_ce_grad)
+    for name, z, d in _grad_cases:
+        got = call(fn, z.copy(), d.copy(), case=name, like=_softmax_ce_grad)
 
         def reader_grad(z: np.ndarray, got: Any = got) -> Any:
-            return got  # the reader's gradient at x, to compare with finite differences
+            return got  # the reader's gradient at z, to compare with finite differences
 
         def loss(z: np.ndarray, d: np.ndarray = d) -> float:
             return _mean_ce(z, d)
 
-        expect_close_gradient(reader_grad, loss, x, case=name, tol=1e-5)
-        expect_array(got, _softmax_ce_grad(x, d), case=name, rtol=1e-6, atol=1e-9)
+        expect_close_gradient(reader_grad, loss, z, case=name, tol=1e-5)
+        expect_array(got, _softmax_ce_grad(z, d), case=name, rtol=1e-6, atol=1e-9)
     big = np.array([[1000.0, 0.0, -1000.0]])
     got = call(fn, big.copy(), np.array([1]), case="large logits [1000, 0, -1000]")
     expect_array(got, _softmax_ce_grad(big, np.array([1])), case="large logits [1000, 0, -1000]")
@@ -463,12 +463,12 @@ softmax_ce_grad = Exercise(
     id="03.softmax_ce_grad",
     title="The gradient p − d, averaged over the batch",
     prompt="""
-    Write `softmax_cross_entropy_grad(x, d)`: the gradient of the mean loss
-    C = −(1/N) Σ_n log softmax(x)[n, d[n]] with respect to the logits.
+    Write `softmax_cross_entropy_grad(z, d)`: the gradient of the mean loss
+    C = −(1/N) Σ_n log softmax(z)[n, d[n]] with respect to the logits.
 
-    - `x`: float array of shape (N, C), the logits;
+    - `z`: float array of shape (N, K), the logits;
     - `d`: int array of shape (N,), the true classes;
-    - returns: float array of shape (N, C), ∂C/∂x = (p − onehot(d)) / N with p = softmax(x).
+    - returns: float array of shape (N, K), ∂C/∂z = (p − onehot(d)) / N with p = softmax(z).
 
     The checker compares your gradient with finite differences of C.
 
@@ -479,8 +479,8 @@ softmax_ce_grad = Exercise(
     hints=[
         "The whole chain softmax → log → minus → mean collapses to a simple difference "
         "between what the network says and what it should say.",
-        "∂C/∂x[n, k] = (p[n, k] − d[n, k]) / N, with d one-hot: subtract 1 at the true class.",
-        "g = softmax(x)  (a stable one); g[np.arange(N), d] -= 1; return g / N",
+        "∂C/∂z[n, k] = (p[n, k] − d[n, k]) / N, with d one-hot: subtract 1 at the true class.",
+        "g = softmax(z)  (a stable one); g[np.arange(N), d] -= 1; return g / N",
     ],
     wrong_answers=[
         _grad_no_mean,
@@ -536,7 +536,7 @@ accuracy = function_exercise(
     prompt="""
     Write `accuracy(scores, labels)`.
 
-    - `scores`: float array of shape (N, C): logits or probabilities, larger means more likely;
+    - `scores`: float array of shape (N, K): logits or probabilities, larger means more likely;
     - `labels`: int array of shape (N,), the true classes;
     - returns: one float in [0, 1], the fraction of examples whose highest score is the true class.
       On a tie the first of the tied classes is the prediction, as `np.argmax` does.
@@ -680,21 +680,21 @@ subtract_max = Quiz(
         "It centres the logits, which makes gradient descent converge faster",
     ],
     answer=1,
-    explanation="softmax(x − c) = softmax(x) for any constant c (e^(−c) cancels). With "
-    "c = max x, exp only ever sees numbers ≤ 0, so it returns values in (0, 1], never inf, "
+    explanation="softmax(z − c) = softmax(z) for any constant c (e^(−c) cancels). With "
+    "c = max z, exp only ever sees numbers ≤ 0, so it returns values in (0, 1], never inf, "
     "and the largest term is e^0 = 1, so the denominator is at least 1.",
-    hint="Compare softmax(x) and softmax(x − c) on paper: what happens to the factor e^(−c)?",
+    hint="Compare softmax(z) and softmax(z − c) on paper: what happens to the factor e^(−c)?",
 )
 
 softmax_shift = Quiz(
     id="03.softmax_shift",
-    question="Add the same constant c to every logit of a row. What is softmax(x + c)?",
-    options=["softmax(x) + c", "e^c · softmax(x)", "softmax(x)", "softmax(x) / c"],
+    question="Add the same constant c to every logit of a row. What is softmax(z + c)?",
+    options=["softmax(z) + c", "e^c · softmax(z)", "softmax(z)", "softmax(z) / c"],
     answer=2,
-    explanation="e^(x_k + c) / Σ_j e^(x_j + c) = e^c e^(x_k) / (e^c Σ_j e^(x_j)): the e^c "
+    explanation="e^(z_k + c) / Σ_j e^(z_j + c) = e^c e^(z_k) / (e^c Σ_j e^(z_j)): the e^c "
     "cancels. Only differences between logits matter, which is also why subtracting the "
     "maximum is safe.",
-    hint="Write e^(x_k + c) as e^c · e^(x_k) in both the numerator and the denominator.",
+    hint="Write e^(z_k + c) as e^c · e^(z_k) in both the numerator and the denominator.",
 )
 
 uniform_loss = Quiz(
