@@ -1,0 +1,122 @@
+"""BatchNorm (chapter 04): gradient checks in both modes, the statistics it keeps, its errors,
+and PyTorch's BatchNorm1d with the same parameters (skipped without PyTorch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlbook import backend
+from dlbook.gradcheck import check_layer
+from dlbook.layers import LAYERS, BatchNorm, from_config
+
+RNG = np.random.default_rng(14)
+
+
+def batch(*shape, dtype=np.float64):
+    return backend.asarray((RNG.normal(size=shape) * 3 + 1).astype(dtype))
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_batchnorm_passes_the_gradient_check(device, train):
+    layer = BatchNorm(4)
+    layer.set_params({"gamma": np.array([1.5, -0.5, 2.0, 0.7]), "beta": np.array([0.1, 0, -1, 2])})
+    layer.forward(batch(16, 4), train=True)  # running statistics away from 0 and 1
+    report = check_layer(layer, batch(6, 4), train=train)
+    assert report.ok, report
+    assert {e.name for e in report.entries} == {"x", "gamma", "beta"}
+
+
+def test_training_output_is_standardised_then_scaled_and_shifted(device):
+    layer = BatchNorm(3, dtype=np.float64)
+    layer.set_params({"gamma": np.array([2.0, 1.0, 0.5]), "beta": np.array([-1.0, 0.0, 3.0])})
+    y = backend.to_cpu(layer.forward(batch(200, 3), train=True))
+    np.testing.assert_allclose(y.mean(axis=0), [-1.0, 0.0, 3.0], atol=1e-10)
+    np.testing.assert_allclose(y.std(axis=0), [2.0, 1.0, 0.5], rtol=1e-5)
+
+
+def test_running_statistics_follow_the_momentum_rule_with_the_unbiased_variance(device):
+    layer = BatchNorm(2, momentum=0.25, dtype=np.float64)
+    x = batch(8, 2)
+    layer.forward(x, train=True)
+    xh = backend.to_cpu(x)
+    np.testing.assert_allclose(backend.to_cpu(layer.buffers["running_mean"]), 0.25 * xh.mean(0))
+    expected_var = 0.75 * 1.0 + 0.25 * xh.var(axis=0, ddof=1)
+    np.testing.assert_allclose(backend.to_cpu(layer.buffers["running_var"]), expected_var)
+
+
+def test_test_mode_uses_the_running_statistics_and_leaves_them_alone(device):
+    layer = BatchNorm(2, dtype=np.float64)
+    for _ in range(5):
+        layer.forward(batch(10, 2), train=True)
+    mean = backend.to_cpu(layer.buffers["running_mean"]).copy()
+    var = backend.to_cpu(layer.buffers["running_var"]).copy()
+    x = batch(3, 2)
+    y = backend.to_cpu(layer.forward(x))
+    np.testing.assert_allclose(y, (backend.to_cpu(x) - mean) / np.sqrt(var + 1e-5))
+    np.testing.assert_array_equal(backend.to_cpu(layer.buffers["running_mean"]), mean)
+
+
+def test_inputs_are_not_modified_and_dtype_is_kept(device):
+    layer = BatchNorm(3)
+    x = batch(5, 3, dtype=np.float32)
+    x0 = backend.to_cpu(x).copy()
+    y = layer.forward(x, train=True)
+    dout = batch(5, 3, dtype=np.float32)
+    d0 = backend.to_cpu(dout).copy()
+    dx = layer.backward(dout)
+    assert y.dtype == dx.dtype == np.float32
+    np.testing.assert_array_equal(backend.to_cpu(x), x0)
+    np.testing.assert_array_equal(backend.to_cpu(dout), d0)
+
+
+def test_errors_name_the_problem():
+    with pytest.raises(ValueError, match="num_features"):
+        BatchNorm(0)
+    with pytest.raises(ValueError, match="momentum"):
+        BatchNorm(3, momentum=0.0)
+    with pytest.raises(ValueError, match=r"\(N, 3\)"):
+        BatchNorm(3).forward(np.zeros((4, 2), np.float32))
+    with pytest.raises(ValueError, match="at least 2"):
+        BatchNorm(3).forward(np.zeros((1, 3), np.float32), train=True)
+
+
+def test_batchnorm_is_in_the_layer_table():
+    layer = BatchNorm(5, momentum=0.2)
+    again = from_config("BatchNorm", layer.config())
+    assert LAYERS["BatchNorm"] is BatchNorm and again.config() == layer.config()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_batchnorm_matches_torch_batchnorm1d(dtype):
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch not installed (pip install 'dlbook[bench]'); comparison skipped"
+    )
+    tol = {"rtol": 1e-9, "atol": 1e-11} if dtype == np.float64 else {"rtol": 2e-5, "atol": 2e-5}
+    tdtype = torch.float64 if dtype == np.float64 else torch.float32
+    layer = BatchNorm(4, momentum=0.1, eps=1e-5, dtype=dtype)
+    gamma, beta = RNG.normal(size=4), RNG.normal(size=4)
+    layer.set_params({"gamma": gamma, "beta": beta})
+    bn = torch.nn.BatchNorm1d(4, momentum=0.1, eps=1e-5).to(tdtype)
+    with torch.no_grad():
+        bn.weight.copy_(torch.from_numpy(gamma.astype(dtype)))
+        bn.bias.copy_(torch.from_numpy(beta.astype(dtype)))
+    bn.train()
+    for step in range(3):
+        x = (RNG.normal(size=(9, 4)) * 2 + step).astype(dtype)
+        dout = RNG.normal(size=(9, 4)).astype(dtype)
+        xt = torch.from_numpy(x.copy()).requires_grad_(True)
+        bn.zero_grad()
+        yt = bn(xt)
+        yt.backward(torch.from_numpy(dout))
+        y = layer.forward(x, train=True)
+        dx = layer.backward(dout)
+        np.testing.assert_allclose(y, yt.detach().numpy(), **tol)
+        np.testing.assert_allclose(dx, xt.grad.numpy(), **tol)
+        np.testing.assert_allclose(layer.grads["gamma"], bn.weight.grad.numpy(), **tol)
+        np.testing.assert_allclose(layer.grads["beta"], bn.bias.grad.numpy(), **tol)
+    np.testing.assert_allclose(layer.buffers["running_mean"], bn.running_mean.numpy(), **tol)
+    np.testing.assert_allclose(layer.buffers["running_var"], bn.running_var.numpy(), **tol)
+    bn.eval()
+    x = RNG.normal(size=(5, 4)).astype(dtype)
+    np.testing.assert_allclose(layer.forward(x), bn(torch.from_numpy(x)).detach().numpy(), **tol)
