@@ -11,6 +11,7 @@
     exercises.catalog("01")            # every exercise and quiz of chapter 01
     exercises.get("01.step_function")
     exercises.show_progress()          # what you have passed so far
+    exercises.set_time_limit(30)       # seconds per case (default 5; None: no limit)
 
 Writing an exercise (in ``dlbook/exercises/chNN.py``): :func:`function_exercise`
 for "write this function" exercises checked against a reference on named
@@ -21,7 +22,7 @@ The machinery is introduced in chapter 00.
 
 from __future__ import annotations
 
-from . import checks, progress
+from . import checks, limits, progress
 from .core import (
     Case,
     CheckFailure,
@@ -49,9 +50,27 @@ __all__ = [
     "collect",
     "function_exercise",
     "get",
+    "limits",
     "progress",
+    "set_time_limit",
     "show_progress",
 ]
+
+
+def set_time_limit(seconds: float | None) -> None:
+    """How long your function may run on one case of a check, in seconds (default 5).
+
+    ``None`` or 0 removes the limit. The environment variable ``DLBOOK_TIME_LIMIT``
+    sets the default for every kernel. A function that runs out of time is stopped,
+    the check says "your function did not return within N s on case ...", and the
+    kernel stays usable.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``seconds`` is not a number >= 0 or None.
+    """
+    limits.set_default_seconds(seconds)
 
 
 def show_progress(chapter: str | int | None = None) -> None:

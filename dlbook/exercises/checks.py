@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import backend
+from . import limits
 
 __all__ = [
     "CheckFailure",
@@ -147,8 +148,10 @@ def call(
     NotAttempted
         ``fn`` raised ``NotImplementedError`` (the shipped stub).
     CheckFailure
-        ``fn`` cannot be called with these arguments, or raised any other exception.
-        The message names the case and the exception.
+        ``fn`` cannot be called with these arguments, raised any other exception
+        (``SystemExit`` too: anything but ``KeyboardInterrupt``), or did not return
+        within the per-case time limit (:func:`limits.default_seconds`, 5 s unless
+        set). The message names the case and the exception or the limit.
     """
     if not callable(fn):
         raise CheckFailure(f"expected a function, got {_type_name(fn)}")
@@ -166,17 +169,37 @@ def call(
                 f"{_on(case)}{name}{plain_signature(fn)} cannot be called with "
                 f"{len(args)} argument(s) ({exc}){expected}"
             ) from None
-    try:
+
+    def attempt() -> Any:
         # Overflow warnings from the reader's code are not printed: the checks that
-        # follow report the NaN/inf they produce, once, with the case.
+        # follow report the NaN/inf they produce, once, with the case. (Entered here,
+        # in whichever thread runs the call: NumPy's error state is per thread.)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             return fn(*args, **kwargs)
+
+    seconds = limits.default_seconds()
+    try:
+        return limits.run(attempt, seconds)
+    except limits.TimeLimitExceeded as exc:
+        where = f" on case '{case}'" if case else ""
+        raise CheckFailure(
+            f"your function did not return within {limits.format_seconds(exc.seconds)}{where}. "
+            "Look for a loop whose condition never changes; if it is only slow, allow more "
+            f"time: exercises.set_time_limit({_more(exc.seconds)})"
+        ) from None
     except NotImplementedError as exc:
         raise NotAttempted(str(exc)) from None
-    except Exception as exc:  # the reader's bug: report it, never raise into the notebook
+    except limits.PASS_THROUGH:
+        raise
+    except BaseException as exc:  # the reader's bug, sys.exit() too: report, never raise
         detail = f": {exc}" if str(exc) else ""
         raise CheckFailure(f"{_on(case)}your function raised {_type_name(exc)}{detail}") from None
+
+
+def _more(seconds: float) -> str:
+    """A limit worth trying next: four times this one, rounded up to whole seconds."""
+    return str(max(1, math.ceil(4 * seconds)))
 
 
 # --- comparing outputs ---------------------------------------------------------------------

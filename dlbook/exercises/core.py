@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Literal
 
-from . import checks, progress
+import numpy as np
+
+from . import checks, limits, progress
 from .checks import CheckFailure, NotAttempted
 
 __all__ = [
@@ -57,6 +59,8 @@ _MARK = {"passed": "✓", "failed": "✗", "not attempted": "·"}
 _ID = re.compile(r"(\d{2})\.[a-z][a-z0-9_]*")
 _MODULE = re.compile(r"ch(\d{2})")
 NOT_ATTEMPTED = "not attempted yet"
+DEFAULT: Any = object()  # "the time limit in force", as opposed to None (no limit)
+CHECK_FACTOR = 12  # the whole check may take this many times the limit of one case
 
 
 # --- results and texts -------------------------------------------------------------------------
@@ -204,30 +208,61 @@ class Exercise:
 
     # --- checking -------------------------------------------------------------------------------
 
-    def evaluate(self, fn: Any) -> Result:
-        """Check ``fn`` and return the :class:`Result`, without printing or recording."""
+    def evaluate(self, fn: Any, *, time_limit: float | None | object = DEFAULT) -> Result:
+        """Check ``fn`` and return the :class:`Result`, without printing or recording.
+
+        Each case may run ``time_limit`` seconds (default: ``exercises.set_time_limit``,
+        else 5 s; ``None`` for no limit), the whole check ``CHECK_FACTOR`` times that.
+        The checker's own arithmetic runs under a fixed NumPy error state (all
+        ignored), whatever ``np.seterr`` the reader set.
+        """
         if fn is None or fn is Ellipsis:
             return Result(self.id, "not attempted", NOT_ATTEMPTED)
         if not callable(fn):
             return self._failed(f"expected a function, got {type(fn).__name__}")
+        if time_limit is DEFAULT:
+            return self._evaluate(fn)
+        with limits.per_case(time_limit):  # type: ignore[arg-type]
+            return self._evaluate(fn)
+
+    def _evaluate(self, fn: Any) -> Result:
+        per_case = limits.default_seconds()
+        whole = None if per_case is None else CHECK_FACTOR * per_case
+
+        def run_checker() -> Any:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return self.checker(fn)
+
         try:
-            detail = self.checker(fn)
+            detail = limits.run(run_checker, whole)
         except (NotAttempted, NotImplementedError):
             return Result(self.id, "not attempted", NOT_ATTEMPTED)
         except CheckFailure as exc:
             return self._failed(str(exc))
-        except Exception as exc:  # an error outside checks.call: still never into the notebook
+        except limits.TimeLimitExceeded as exc:
+            return self._failed(
+                f"the check did not finish within {limits.format_seconds(exc.seconds)} "
+                f"({CHECK_FACTOR} times the limit of one case): code of yours that the "
+                "check runs between cases (a backward() you defined, say) does not end"
+            )
+        except limits.PASS_THROUGH:
+            raise
+        except BaseException as exc:  # outside checks.call, sys.exit() too: never into the notebook
             return self._failed(f"the check stopped with {type(exc).__name__}: {exc}")
         return Result(self.id, "passed", f"passed ({detail})" if detail else "passed")
 
-    def check(self, fn: Any = None) -> Result:
+    def check(self, fn: Any = None, *, time_limit: float | None | object = DEFAULT) -> Result:
         """Check the reader's function, print one line, record the attempt, return the Result.
 
-        Never raises: the reader's exceptions, wrong types and wrong shapes become a
-        failed result whose message names the case. ``None``, ``...`` or a function
-        that raises ``NotImplementedError`` (the shipped stub) is "not attempted".
+        Never raises: the reader's exceptions (``sys.exit()`` too), wrong types, wrong
+        shapes and a function that does not return in time become a failed result
+        whose message names the case. ``None``, ``...`` or a function that raises
+        ``NotImplementedError`` (the shipped stub) is "not attempted". Only
+        ``KeyboardInterrupt`` (the kernel's Stop button) goes through.
+        ``time_limit``: seconds per case, as in :meth:`evaluate`.
         """
-        result = self.evaluate(fn)
+        result = self.evaluate(fn, time_limit=time_limit)
         _record(result)
         print(result, flush=True)
         return result
