@@ -1,4 +1,4 @@
-"""Fashion-MNIST with chapter 05's LeNet-style network, beside the published two-convolution results.
+"""Fashion-MNIST with chapter 05's LeNet-style network, beside published two-convolution results.
 
 The references are the "2 Conv+pooling" rows of the benchmark table in the
 Fashion-MNIST README (Xiao, Rasul & Vollgraf 2017, github.com/zalandoresearch/
