@@ -1,24 +1,38 @@
-"""Files that are never left half-written: atomic writes, locks, and setting bad files aside.
+"""Files that are never left half-written, and never trusted: atomic writes, locks, checked reads.
 
 Used by the data-set caches (``dlbook.datasets``), the exercise progress store
 (``dlbook.exercises``) and model files (``Sequential.save``). A reader's files are
 never deleted: a corrupt one is renamed beside itself with a time stamp, and the
 caller warns where it went. The only files removed are this module's own temporary
 files that an interrupted write left behind (named ``.NAME.PID.XXXX.tmp``).
+:class:`NpzArchive` reads ``.npz`` files that may be damaged or hostile: every
+array's header is checked against the bytes the archive really holds before
+anything is allocated, and the file is closed on every path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-__all__ = ["atomic_write", "atomic_write_text", "locked", "set_aside", "write_target"]
+import numpy as np
+
+__all__ = [
+    "NpzArchive",
+    "atomic_write",
+    "atomic_write_text",
+    "locked",
+    "set_aside",
+    "write_target",
+]
 
 # A temporary file older than this whose writer cannot be asked (not POSIX) is stale.
 _STALE_SECONDS = 24 * 3600
@@ -187,3 +201,110 @@ def set_aside(path: str | os.PathLike[str], reason: str = "corrupt") -> Path:
         n += 1
     os.replace(path, target)
     return target
+
+
+# DEFLATE expands at most about 1032:1; a member that claims more is lying.
+_MAX_DEFLATE_RATIO = 1032
+
+
+class NpzArchive:
+    """An ``.npz`` file opened for reading, checked before anything large is read.
+
+    ``np.load`` trusts each ``.npy`` header: a 7 KB file that declares a shape of
+    ``(10**9, 10**3)`` makes it allocate terabytes before it finds out, and when the
+    zip is truncated it leaves the file open. Here, on opening, the header of
+    every member is read (a few hundred bytes each) and refused unless
+
+    - its dtype holds no Python objects (no pickles, as ``allow_pickle=False``);
+    - its shape times the item size is exactly the bytes the member holds; and
+    - the member holds no more than its compressed size can hold (stored: equal;
+      deflated: at most 1032 times).
+
+    So reading every array allocates at most what the file can really deliver.
+    The file is closed when the ``with`` block ends, and at once when opening
+    fails. ``shapes`` maps each array name to its ``(shape, dtype)``.
+
+    Raises
+    ------
+    ValueError
+        On opening: the file is not a zip, a header is damaged, or a member fails
+        a check above. The message names the member; callers add the file's name.
+    OSError
+        The file cannot be opened.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._file: IO[bytes] = open(self.path, "rb")  # closed below, or by close()
+        try:
+            self._zip = zipfile.ZipFile(self._file)
+            self.shapes = {
+                info.filename[: -len(".npy")]: self._header(info)
+                for info in self._zip.infolist()
+                if info.filename.endswith(".npy")
+            }
+            others = [i.filename for i in self._zip.infolist() if not i.filename.endswith(".npy")]
+            if others:
+                raise ValueError(f"it holds members that are not arrays: {others[:3]}")
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def files(self) -> list[str]:
+        """The array names, in the archive's order."""
+        return list(self.shapes)
+
+    def _header(self, info: zipfile.ZipInfo) -> tuple[tuple[int, ...], np.dtype]:
+        fmt = np.lib.format
+        limit = info.compress_size * (
+            1 if info.compress_type == zipfile.ZIP_STORED else _MAX_DEFLATE_RATIO
+        )
+        if info.file_size > limit + 1024:
+            raise ValueError(
+                f"member {info.filename!r} claims {info.file_size} bytes, more than its "
+                f"{info.compress_size} compressed bytes can hold"
+            )
+        with self._zip.open(info) as fp:
+            version = fmt.read_magic(fp)
+            if version == (1, 0):
+                shape, _, dtype = fmt.read_array_header_1_0(fp)
+            elif version == (2, 0):
+                shape, _, dtype = fmt.read_array_header_2_0(fp)
+            else:
+                raise ValueError(f"member {info.filename!r} has .npy format {version}")
+            header = fp.tell()
+        if dtype.hasobject:
+            raise ValueError(
+                f"member {info.filename!r} holds Python objects (pickles), which are never loaded"
+            )
+        promised = math.prod(shape) * dtype.itemsize
+        if header + promised != info.file_size:
+            raise ValueError(
+                f"member {info.filename!r} declares shape {shape} {dtype} "
+                f"({promised} bytes) but holds {info.file_size - header}"
+            )
+        return tuple(int(n) for n in shape), dtype
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The array ``name`` (read now, with ``allow_pickle=False``)."""
+        if name not in self.shapes:
+            raise KeyError(f"{name} is not in {self.path.name}")
+        with self._zip.open(name + ".npy") as fp:
+            return np.lib.format.read_array(fp, allow_pickle=False)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.shapes
+
+    def close(self) -> None:
+        """Close the archive and the file (safe to call twice)."""
+        zf = getattr(self, "_zip", None)
+        if zf is not None:
+            zf.close()
+        self._file.close()
+
+    def __enter__(self) -> NpzArchive:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

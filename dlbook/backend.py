@@ -381,6 +381,13 @@ def default_rng(seed: Any = None) -> RNG:
         ``None`` draws fresh entropy; an int gives a reproducible stream; a
         generator is returned as it is, so ``rng=`` arguments can be passed down.
 
+    Raises
+    ------
+    ValueError
+        ``seed`` is a negative int (or a bool).
+    TypeError
+        ``seed`` is of another type.
+
     Returns
     -------
     On NumPy, NumPy's own ``Generator``. On CuPy, CuPy's generator (draws on the
@@ -392,12 +399,15 @@ def default_rng(seed: Any = None) -> RNG:
         return seed
     if isinstance(seed, np.random.Generator):
         gen = seed
-    elif seed is None or isinstance(seed, (int, np.integer)):
+    elif seed is None or (
+        isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0
+    ):
         gen = np.random.default_rng(seed)
     else:
-        raise TypeError(
-            f"rng must be None, an int seed or a generator from dlbook.backend.default_rng; "
-            f"got {type(seed).__name__}."
+        got = f"{seed!r}" if isinstance(seed, (int, np.integer)) else type(seed).__name__
+        raise (ValueError if isinstance(seed, (int, np.integer)) else TypeError)(
+            "The 'rng' parameter must be None, an int >= 0 (a seed) or a generator from "
+            f"dlbook.backend.default_rng. Got {got} instead."
         )
     if _state.name == "numpy":
         return gen

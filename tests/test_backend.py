@@ -63,7 +63,7 @@ def test_rng_is_reproducible_on_every_device(device):
 def test_rng_passes_generators_through():
     gen = backend.default_rng(1)
     assert backend.default_rng(gen) is gen
-    with pytest.raises(TypeError, match="rng must be"):
+    with pytest.raises(TypeError, match="The .rng. parameter must be"):
         backend.default_rng("seed")
 
 
@@ -116,3 +116,18 @@ def test_setup_notebook_returns_seeded_generator():
     a = dl.setup_notebook(seed=3).random(2)
     b = dl.setup_notebook(seed=3).random(2)
     np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "rng, error", [(-1, ValueError), (True, ValueError), ("0", TypeError), (1.5, TypeError)]
+)
+def test_a_bad_rng_is_one_line_in_the_package_template(rng, error):
+    with pytest.raises(error) as err:
+        backend.default_rng(rng)
+    msg = str(err.value)
+    assert msg.startswith("The 'rng' parameter must be None, an int >= 0 (a seed) or a generator")
+    assert msg.endswith(" instead.") and "\n" not in msg
+    from dlbook.layers import Dense
+
+    with pytest.raises(error, match="The 'rng' parameter"):
+        Dense(2, 3, rng=rng)

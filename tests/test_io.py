@@ -94,3 +94,76 @@ def test_a_link_is_written_through(tmp_path):
     assert atomic_write_text(link, "one") == tmp_path / "real" / "f.txt"
     atomic_write_text(link, "two")
     assert link.is_symlink() and link.read_text() == "two"
+
+
+# --- .npz files that may be damaged or hostile ------------------------------------------------
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _forged_npz(path, shape, data: bytes, dtype="<f4") -> None:
+    """An .npz whose member's header declares ``shape`` but holds ``data`` (stored, not deflated)."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buf, {"descr": dtype, "fortran_order": False, "shape": shape}
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("W.npy", buf.getvalue() + data)
+
+
+def test_npz_archive_reads_what_np_savez_writes(tmp_path):
+    import numpy as np
+
+    from dlbook._io import NpzArchive
+
+    a, b = np.arange(6, dtype=np.float32).reshape(2, 3), np.array("text")
+    np.savez_compressed(tmp_path / "ok.npz", a=a, b=b)
+    with NpzArchive(tmp_path / "ok.npz") as z:
+        assert z.files == ["a", "b"] and z.shapes["a"] == ((2, 3), np.dtype("<f4"))
+        np.testing.assert_array_equal(z["a"], a)
+        assert str(z["b"][()]) == "text"
+
+
+def test_npz_header_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
+    from dlbook._io import NpzArchive
+
+    path = tmp_path / "hostile.npz"
+    _forged_npz(path, (10**9, 10**3), b"\0" * 4096)  # 4 TB declared, 4 KB held
+    assert path.stat().st_size < 10_000
+    with pytest.raises(ValueError, match=r"'W\.npy' declares shape \(1000000000, 1000\)"):
+        NpzArchive(path)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+@pytest.mark.parametrize("damage", ["truncated", "not-a-zip", "pickle"])
+def test_npz_archive_closes_the_file_on_every_error(tmp_path, damage):
+    import numpy as np
+
+    from dlbook._io import NpzArchive
+
+    path = tmp_path / "bad.npz"
+    if damage == "truncated":
+        np.savez(path, a=np.zeros(1000))
+        path.write_bytes(path.read_bytes()[:300])
+    elif damage == "not-a-zip":
+        path.write_bytes(b"hello")
+    else:
+        np.savez(path, a=np.array([{"x": 1}], dtype=object))
+    before = _open_fds()
+    with pytest.raises(Exception) as err:  # noqa: B017  (any error; what matters is the fd)
+        NpzArchive(path)
+    assert _open_fds() == before  # closed although the error (and its frames) is still held
+    if damage == "pickle":
+        assert "pickles" in str(err.value)
+    if damage == "truncated":  # what np.load itself does: the file stays open with the error
+        with pytest.raises(Exception) as err_np:  # noqa: B017
+            np.load(path, allow_pickle=False)
+        assert _open_fds() == before + 1
+        del err_np

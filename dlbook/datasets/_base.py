@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from .._io import atomic_write, set_aside
+from .._io import NpzArchive, atomic_write, set_aside
 
 __all__ = [
     "ChecksumError",
@@ -252,7 +252,7 @@ def read_cache(path: Path, spec: Spec) -> dict[str, np.ndarray] | None:
     if not path.exists():
         return None
     try:
-        with np.load(path, allow_pickle=False) as z:
+        with NpzArchive(path) as z:  # headers checked first; closed on every path
             arrays = {k: z[k] for k in z.files}
         problem = _mismatch(arrays, spec)
     except Exception as exc:  # BadZipFile, EOFError, ValueError, OSError...: all mean corrupt
