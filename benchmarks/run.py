@@ -3,7 +3,9 @@
 1. One training epoch of the 784-256-128-10 MLP (batch 128, float32), dlbook
    against PyTorch on the CPU with the same thread count (``mlp_epoch.py``);
    target (DESIGN §7): dlbook within 1.3× PyTorch's time, aim 0.8×.
-2. The 256-128-100 MLP trained on full Fashion-MNIST when the data are on this
+2. LSTM forward+backward (N=32, T=50, D=64, H=128) and one step of chapter 06's
+   character model against PyTorch (``lstm_step.py``); target ≤ 1.5×, aim ≤ 1.1×.
+3. The 256-128-100 MLP trained on full Fashion-MNIST when the data are on this
    machine (``fashion_mnist_mlp.py``), against the published test accuracy 0.8833.
 
 Every number written is measured in this run; RESULTS.md says when and where.
@@ -26,6 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fashion_mnist_mlp  # noqa: E402
+import lstm_step  # noqa: E402
 import mlp_epoch  # noqa: E402
 from _common import default_threads, have_module, machine  # noqa: E402
 
@@ -43,6 +46,7 @@ def collect(
     variants: tuple[str, ...],
     fashion_epochs: int,
     fashion: bool = True,
+    lstm_steps: int | None = 40,
 ) -> dict[str, Any]:
     """Measure everything; returns the numbers that :func:`render` writes."""
     started = dt.datetime.now(dt.timezone.utc)
@@ -52,6 +56,9 @@ def collect(
         mlp_epoch.run(k, rounds=rounds, epochs=epochs, variants=variants, n=n, torch=torch)
         for k in threads
     ]
+    lstm = None
+    if lstm_steps:
+        lstm = lstm_step.run(max(threads), rounds=rounds, steps=lstm_steps, torch=torch)
     fmnist: dict[str, Any] | None = None
     if fashion:
         fmnist = fashion_mnist_mlp.run(epochs=fashion_epochs, threads=max(threads))
@@ -65,6 +72,7 @@ def collect(
         "machine": info,
         "load_after": load_after,
         "mlp": mlp,
+        "lstm": lstm,
         "fashion": fmnist,
         "fashion_epochs": fashion_epochs,
     }
@@ -120,6 +128,7 @@ def render(res: dict[str, Any], command: str) -> str:
             "",
         ]
     lines += _mlp_section(res["mlp"], m["torch"])
+    lines += lstm_step.render(res.get("lstm"))
     lines += _fashion_section(res["fashion"], res["fashion_epochs"])
     return "\n".join(lines) + "\n"
 
@@ -259,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--all-variants", action="store_true", help="also time dlbook's variants")
     p.add_argument("--no-torch", action="store_true", help="time dlbook only")
     p.add_argument("--no-fashion", action="store_true", help="skip the Fashion-MNIST run")
+    p.add_argument("--no-lstm", action="store_true", help="skip the LSTM benchmark")
     p.add_argument("--fashion-epochs", type=int, default=None, help="at most (default 100)")
     p.add_argument("--output", type=Path, default=None, help=f"default {RESULTS.name}")
     p.add_argument("--strict", action="store_true", help=f"exit 1 when a ratio is > {TARGET}")
@@ -272,7 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     torch = have_module("torch") and not a.no_torch
     variants = mlp_epoch.VARIANTS if a.all_variants else ("fit",)
     command = " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
-    res = collect(threads, rounds, epochs, n, torch, variants, fashion_epochs, not a.no_fashion)
+    lstm_steps = None if a.no_lstm else (2 if q else 40)
+    res = collect(
+        threads, rounds, epochs, n, torch, variants, fashion_epochs, not a.no_fashion, lstm_steps
+    )
     text = render(res, command.strip())
     print(text)
     output = a.output or (None if q else RESULTS)

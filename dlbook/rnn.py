@@ -25,8 +25,9 @@ Built in chapter 06.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -88,6 +89,38 @@ def _state(layer: str, name: str, s: Any, shape: tuple[int, int], like: Array) -
 
 def _uniform(gen: Any, bound: float, shape: tuple[int, ...], dtype: np.dtype) -> Array:
     return gen.uniform(-bound, bound, shape).astype(dtype)
+
+
+_BLAS: Any = None  # threadpoolctl's controller, made on first use; False where unavailable
+
+
+@contextlib.contextmanager
+def _one_blas_thread(xp: Any) -> Iterator[None]:
+    """Run the time loop's small matrix products on one BLAS thread (NumPy only).
+
+    One step multiplies (N, H) by (H, 4H): for N = 32, H = 128 about 4 MFLOP, too
+    little to share between threads. With two OpenBLAS threads each step waits for
+    the other thread to wake; on a busy machine this made a forward+backward pass 10×
+    slower (700–1800 ms instead of 69 ms, measured for benchmarks/lstm_step.py). The
+    large products outside the loop (all input projections, the weight gradients)
+    keep every thread.
+    """
+    global _BLAS
+    if xp is not np:
+        yield
+        return
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController  # noqa: PLC0415 (with scikit-learn)
+
+            _BLAS = ThreadpoolController()
+        except Exception:  # noqa: BLE001 (an optional speed-up must never break a layer)
+            _BLAS = False
+    if _BLAS is False:
+        yield
+        return
+    with _BLAS.limit(limits=1, user_api="blas"):
+        yield
 
 
 def _input_projection(x: Array, Wx: Array, b: Array) -> Array:
@@ -170,11 +203,12 @@ class RNN(L.Layer):
         hs = xp.empty((t + 1, n, self.hidden_size), dtype=Wx.dtype)
         hs[0] = _state("RNN", "h0", h0, (n, self.hidden_size), Wx)
         a = _input_projection(x, Wx, b)  # (T, N, H): x_t Wx + b for every t
-        for s in range(t):
-            h = hs[s + 1]
-            xp.matmul(hs[s], Wh, out=h)  # (N, H) @ (H, H)
-            h += a[s]
-            xp.tanh(h, out=h)  # h_t = tanh(x_t Wx + h_{t−1} Wh + b)
+        with _one_blas_thread(xp):
+            for s in range(t):
+                h = hs[s + 1]
+                xp.matmul(hs[s], Wh, out=h)  # (N, H) @ (H, H)
+                h += a[s]
+                xp.tanh(h, out=h)  # h_t = tanh(x_t Wx + h_{t−1} Wh + b)
         self.x, self.hs = x, hs
         self.h_n = hs[t].copy()
         return hs[1:].transpose(1, 0, 2).copy()  # (N, T, H)
@@ -189,12 +223,13 @@ class RNN(L.Layer):
         hs = self.hs
         da = xp.ascontiguousarray(dout.transpose(1, 0, 2))  # (T, N, H), becomes ∂C/∂a_t
         dh = xp.zeros((n, self.hidden_size), dtype=Wh.dtype)  # from step t+1
-        for s in range(t - 1, -1, -1):
-            g = da[s]
-            g += dh  # ∂C/∂h_t: from the output at t and from step t+1
-            h = hs[s + 1]
-            g *= 1.0 - h * h  # tanh' = 1 − h²
-            dh = xp.matmul(g, Wh.T)  # ∂C/∂h_{t−1} through Wh
+        with _one_blas_thread(xp):
+            for s in range(t - 1, -1, -1):
+                g = da[s]
+                g += dh  # ∂C/∂h_t: from the output at t and from step t+1
+                h = hs[s + 1]
+                g *= 1.0 - h * h  # tanh' = 1 − h²
+                dh = xp.matmul(g, Wh.T)  # ∂C/∂h_{t−1} through Wh
         self.dh0 = dh
         da2 = da.reshape(t * n, -1)
         xp.matmul(hs[:t].reshape(t * n, -1).T, da2, out=self.grads["Wh"])  # Σ_t h_{t−1}ᵀ a_t
@@ -310,25 +345,26 @@ class LSTM(L.Layer):
         scale = xp.full((4 * h_,), 0.5, dtype=Wx.dtype)
         scale[2 * h_ : 3 * h_] = 1.0
         tmp = xp.empty((n, 4 * h_), dtype=Wx.dtype)
-        for s in range(t):
-            a = gates[s]
-            xp.matmul(hs[s], Wh, out=tmp)  # (N, H) @ (H, 4H)
-            a += tmp
-            a *= scale
-            xp.tanh(a, out=a)
-            ifo = a[:, : 2 * h_]  # i, f
-            ifo += 1.0
-            ifo *= 0.5
-            o = a[:, 3 * h_ :]
-            o += 1.0
-            o *= 0.5
-            i, f, g = a[:, :h_], a[:, h_ : 2 * h_], a[:, 2 * h_ : 3 * h_]
-            c = cs[s + 1]
-            xp.multiply(f, cs[s], out=c)
-            c += i * g  # c_t = f ⊙ c_{t−1} + i ⊙ g
-            tc = tanh_c[s]
-            xp.tanh(c, out=tc)
-            xp.multiply(o, tc, out=hs[s + 1])  # h_t = o ⊙ tanh(c_t)
+        with _one_blas_thread(xp):
+            for s in range(t):
+                a = gates[s]
+                xp.matmul(hs[s], Wh, out=tmp)  # (N, H) @ (H, 4H)
+                a += tmp
+                a *= scale
+                xp.tanh(a, out=a)
+                ifo = a[:, : 2 * h_]  # i, f
+                ifo += 1.0
+                ifo *= 0.5
+                o = a[:, 3 * h_ :]
+                o += 1.0
+                o *= 0.5
+                i, f, g = a[:, :h_], a[:, h_ : 2 * h_], a[:, 2 * h_ : 3 * h_]
+                c = cs[s + 1]
+                xp.multiply(f, cs[s], out=c)
+                c += i * g  # c_t = f ⊙ c_{t−1} + i ⊙ g
+                tc = tanh_c[s]
+                xp.tanh(c, out=tc)
+                xp.multiply(o, tc, out=hs[s + 1])  # h_t = o ⊙ tanh(c_t)
         self.x, self.hs, self.cells, self.gates, self.tanh_c = x, hs, cs, gates, tanh_c
         self.h_n, self.c_n = hs[t].copy(), cs[t].copy()
         return hs[1:].transpose(1, 0, 2).copy()  # (N, T, H)
@@ -346,34 +382,35 @@ class LSTM(L.Layer):
         dh = xp.zeros((n, h_), dtype=Wh.dtype)  # ∂C/∂h_t from step t+1
         dc = xp.zeros((n, h_), dtype=Wh.dtype)  # ∂C/∂c_t from step t+1
         tmp = xp.empty((n, h_), dtype=Wh.dtype)
-        for s in range(t - 1, -1, -1):
-            gate = self.gates[s]
-            i, f, g, o = (gate[:, k * h_ : (k + 1) * h_] for k in range(4))
-            tc = self.tanh_c[s]
-            dh += dht[s]  # ∂C/∂h_t
-            d = da[s]
-            di, df, dg, do = (d[:, k * h_ : (k + 1) * h_] for k in range(4))
-            xp.multiply(dh, tc, out=do)  # ∂C/∂o
-            xp.multiply(tc, tc, out=tmp)
-            xp.subtract(1.0, tmp, out=tmp)  # tanh' = 1 − tanh²(c)
-            tmp *= o
-            tmp *= dh
-            dc += tmp  # ∂C/∂c_t = from c_{t+1} + through h_t
-            xp.multiply(dc, g, out=di)
-            xp.multiply(dc, i, out=dg)
-            xp.multiply(dc, self.cells[s], out=df)
-            dc *= f  # ∂C/∂c_{t−1} = ∂C/∂c_t ⊙ f
-            # through the nonlinearities: σ' = s (1 − s), tanh' = 1 − g²
-            xp.multiply(i, 1.0 - i, out=tmp)
-            di *= tmp
-            xp.multiply(f, 1.0 - f, out=tmp)
-            df *= tmp
-            xp.multiply(o, 1.0 - o, out=tmp)
-            do *= tmp
-            xp.multiply(g, g, out=tmp)
-            xp.subtract(1.0, tmp, out=tmp)
-            dg *= tmp
-            dh = xp.matmul(d, Wh.T)  # ∂C/∂h_{t−1} through Wh, (N, 4H) @ (4H, H)
+        with _one_blas_thread(xp):
+            for s in range(t - 1, -1, -1):
+                gate = self.gates[s]
+                i, f, g, o = (gate[:, k * h_ : (k + 1) * h_] for k in range(4))
+                tc = self.tanh_c[s]
+                dh += dht[s]  # ∂C/∂h_t
+                d = da[s]
+                di, df, dg, do = (d[:, k * h_ : (k + 1) * h_] for k in range(4))
+                xp.multiply(dh, tc, out=do)  # ∂C/∂o
+                xp.multiply(tc, tc, out=tmp)
+                xp.subtract(1.0, tmp, out=tmp)  # tanh' = 1 − tanh²(c)
+                tmp *= o
+                tmp *= dh
+                dc += tmp  # ∂C/∂c_t = from c_{t+1} + through h_t
+                xp.multiply(dc, g, out=di)
+                xp.multiply(dc, i, out=dg)
+                xp.multiply(dc, self.cells[s], out=df)
+                dc *= f  # ∂C/∂c_{t−1} = ∂C/∂c_t ⊙ f
+                # through the nonlinearities: σ' = s (1 − s), tanh' = 1 − g²
+                xp.multiply(i, 1.0 - i, out=tmp)
+                di *= tmp
+                xp.multiply(f, 1.0 - f, out=tmp)
+                df *= tmp
+                xp.multiply(o, 1.0 - o, out=tmp)
+                do *= tmp
+                xp.multiply(g, g, out=tmp)
+                xp.subtract(1.0, tmp, out=tmp)
+                dg *= tmp
+                dh = xp.matmul(d, Wh.T)  # ∂C/∂h_{t−1} through Wh, (N, 4H) @ (4H, H)
         self.dh0, self.dc0 = dh, dc
         da2 = da.reshape(t * n, 4 * h_)
         xp.matmul(self.hs[:t].reshape(t * n, h_).T, da2, out=self.grads["Wh"])

@@ -73,3 +73,16 @@ def test_fashion_mnist_script_trains_and_tests_on_idx_files(tmp_path, dlbook_hom
     assert "skipped" not in out, out
     assert out["epochs_run"] == 2
     assert 0.0 <= out["test_accuracy"] <= 1.0 and out["test_loss"] > 0
+
+
+def test_lstm_quick_run_matches_pytorch_step_for_step():
+    pytest.importorskip("torch", reason="PyTorch not installed (the bench extra): skipped")
+    lstm_step = _module("lstm_step")
+    res = lstm_step.run(threads=1, rounds=1, steps=2)
+    for work in ("lstm", "charstep"):
+        check = res["work"][work]["check"]
+        # Same weights, same data (and optimiser): the same numbers up to float32 rounding.
+        assert check["dlbook"] == pytest.approx(check["torch"], rel=1e-4), work
+        assert res["work"][work]["ratio_to_torch"] > 0
+    text = "\n".join(lstm_step.render(res))
+    assert "| lstm |" in text and "| charstep |" in text
