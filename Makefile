@@ -46,8 +46,8 @@ lab: $(VENV)/.stamp-lab data
 	$(VENV)/bin/jupyter lab $(ROOT_ARG) $(LAB_ARGS) chapters/
 
 lint: $(VENV)/.stamp-test
-	$(PY) -m ruff check conftest.py dlbook tests benchmarks
-	$(PY) -m ruff format --check conftest.py dlbook tests benchmarks
+	$(PY) -m ruff check conftest.py dlbook tests tools benchmarks
+	$(PY) -m ruff format --check conftest.py dlbook tests tools benchmarks
 	$(PY) -m mypy
 
 # pytest exits 5 when it collects nothing: that is a failure here, said aloud.
@@ -62,7 +62,7 @@ test: data lint test-unit test-notebooks
 # Re-run chapters top to bottom and store their outputs, in the environment nbval uses.
 CHAPTERS ?=
 chapters: $(VENV)/.stamp-test data
-	$(PY) -m tests.run_chapters $(CHAPTERS)
+	$(PY) -m tools.run_chapters $(CHAPTERS)
 
 bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/run.py

@@ -3,7 +3,7 @@
 - Progress bars are off and exercise progress goes to a throw-away DLBOOK_HOME, set
   before any notebook kernel starts (kernels inherit the environment). Under nbval the
   floating-point code paths of NumPy and its BLAS are fixed too, so that the stored
-  outputs reproduce on any x86-64 machine: see tests/notebook_env.py.
+  outputs reproduce on any x86-64 machine: see tools/notebook_env.py.
 - stderr is not compared under nbval: warnings and library chatter differ between
   installs, while the book's evidence is in stdout and displayed results.
 - ``# NBVAL_IGNORE_OUTPUT: reason`` is honoured: nbval itself only knows the bare
@@ -18,7 +18,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from tests import notebook_env
+from tools import notebook_env
 
 _chapter_seconds: dict[str, float] = defaultdict(float)
 

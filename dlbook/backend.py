@@ -17,6 +17,7 @@ on a GPU.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import subprocess
@@ -31,11 +32,13 @@ __all__ = [
     "GPUStatus",
     "array_module",
     "asarray",
+    "copy_rng",
     "current_device",
     "default_rng",
     "empty",
     "gpu_available",
     "is_reproducible",
+    "is_rng",
     "ones",
     "scatter_add",
     "synchronize",
@@ -420,6 +423,18 @@ def default_rng(seed: Any = None) -> RNG:
 
 def _is_device_generator(obj: Any) -> bool:
     return type(obj).__module__.startswith("cupy")
+
+
+def copy_rng(rng: Any) -> Any:
+    """An independent generator in the same state as ``rng`` (the same draws follow)."""
+    if isinstance(rng, HostRNG):
+        return HostRNG(copy.deepcopy(rng.host), rng.module)
+    return copy.deepcopy(rng)
+
+
+def is_rng(value: Any) -> bool:
+    """A generator from ``backend.default_rng`` (NumPy's, CuPy's or a HostRNG)."""
+    return hasattr(value, "random") and hasattr(value, "integers") and hasattr(value, "permutation")
 
 
 def _use_from_environment() -> None:

@@ -34,7 +34,6 @@ from typing import Any
 import numpy as np
 
 from . import backend
-from .layers import copy_rng
 
 __all__ = [
     "GradCheckEntry",
@@ -232,11 +231,13 @@ def _rng_resetter(layers: list[Any], train: bool) -> Callable[[], None]:
 
     So a Dropout layer draws the same mask at every evaluation of the loss.
     """
-    saved = [(layer, copy_rng(layer.rng)) for layer in layers if train and hasattr(layer, "rng")]
+    saved = [
+        (layer, backend.copy_rng(layer.rng)) for layer in layers if train and hasattr(layer, "rng")
+    ]
 
     def reset() -> None:
         for layer, rng in saved:
-            layer.rng = copy_rng(rng)
+            layer.rng = backend.copy_rng(rng)
 
     return reset
 

@@ -43,15 +43,36 @@ __all__ = [
     "Flatten",
     "Layer",
     "Loss",
+    "MeanSquaredError",
     "ReLU",
     "Sigmoid",
     "SoftmaxCrossEntropy",
     "Tanh",
     "from_config",
+    "layer_class",
 ]
 
 Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
 T = TypeVar("T")
+
+
+#: Every public layer and loss class of dlbook by class name: the one table from saved
+#: names to classes (:func:`from_config`, ``Sequential.save/load``). A class registers
+#: itself by subclassing :class:`Layer` or :class:`Loss` in a ``dlbook`` module; names
+#: starting with ``_`` and classes outside the package are not registered.
+LAYERS: dict[str, type[Layer] | type[Loss]] = {}
+
+
+def _register(cls: type[Layer] | type[Loss]) -> None:
+    if not cls.__module__.startswith("dlbook.") or cls.__name__.startswith("_"):
+        return
+    old = LAYERS.get(cls.__name__)
+    if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+        raise TypeError(
+            f"{cls.__module__}.{cls.__name__}: {old.__module__} already defines a layer named "
+            f"{cls.__name__!r}; saved models name layers by class, so choose another name."
+        )
+    LAYERS[cls.__name__] = cls
 
 
 class Layer:
@@ -68,6 +89,10 @@ class Layer:
         sets it on its first layers, whose input is the data: for a 784-256 Dense
         layer that saves a third of the backward pass.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register(cls)
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
@@ -160,18 +185,6 @@ def _check_dout(layer: Layer, dout: Any, shape: tuple[int, ...]) -> None:
         )
 
 
-def copy_rng(rng: Any) -> Any:
-    """An independent generator in the same state as ``rng`` (the same draws follow)."""
-    if isinstance(rng, backend.HostRNG):
-        return backend.HostRNG(copy.deepcopy(rng.host), rng.module)
-    return copy.deepcopy(rng)
-
-
-def _is_rng(value: Any) -> bool:
-    """A generator from ``backend.default_rng`` (NumPy's, CuPy's or a HostRNG)."""
-    return hasattr(value, "random") and hasattr(value, "integers") and hasattr(value, "permutation")
-
-
 def _is_array(value: Any) -> bool:
     return isinstance(value, (np.ndarray, backend.xp().ndarray))
 
@@ -190,8 +203,8 @@ def _astype(obj: T, dtype: Any) -> T:
             setattr(shallow, name, None)
     memo: dict[int, Any] = {id(state["params"]): params, id(state["grads"]): grads}
     for value in state.values():
-        if _is_rng(value):
-            memo[id(value)] = copy_rng(value)
+        if backend.is_rng(value):
+            memo[id(value)] = backend.copy_rng(value)
     new = copy.deepcopy(shallow, memo)
     if "dtype" in state:
         new.dtype = dtype  # type: ignore[attr-defined]
@@ -612,6 +625,10 @@ class Loss:
     ``config``/``astype`` as a layer, so a model can save it and check it.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register(cls)
+
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
         self.grads: dict[str, Array] = {}
@@ -691,18 +708,51 @@ class SoftmaxCrossEntropy(Loss):
         return dx
 
 
+class MeanSquaredError(Loss):
+    """C = (1/2N) Σ_n ‖p_n − d_n‖², the squared-error cost, as a loss layer.
+
+    ``forward(p, d)`` returns the mean cost over the N rows (``functions.mse``) and
+    ``backward()`` returns ∂C/∂p = (p − d)/N (``functions.mse_grad``). The targets
+    ``d`` are float rows of the shape of ``p``.
+
+    Built in chapter 02 (the XOR network's cost).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.p: Array = None
+        self.d: Array = None
+
+    def forward(self, scores: Array, targets: Array) -> Array:
+        """The mean squared error of ``scores`` against ``targets``; keeps both for backward."""
+        self.p, self.d = scores, targets
+        return F.mse(scores, targets)
+
+    def backward(self) -> Array:
+        """dscores = (p − d)/N."""
+        _check_cached(self, self.p)
+        return F.mse_grad(self.p, self.d)
+
+
 # --- building from a description -------------------------------------------------
 
-LAYERS: dict[str, type[Layer] | type[Loss]] = {
-    "Dense": Dense,
-    "Sigmoid": Sigmoid,
-    "Tanh": Tanh,
-    "ReLU": ReLU,
-    "Dropout": Dropout,
-    "BatchNorm": BatchNorm,
-    "Flatten": Flatten,
-    "SoftmaxCrossEntropy": SoftmaxCrossEntropy,
-}
+
+def layer_class(name: str) -> type[Layer] | type[Loss]:
+    """The layer or loss class that dlbook knows by ``name`` (:data:`LAYERS`).
+
+    Raises
+    ------
+    ValueError
+        For a name that no imported dlbook module defines.
+    """
+    cls = LAYERS.get(name)
+    if cls is None:
+        raise ValueError(
+            f"from_config: unknown layer {name!r}; known layers are {sorted(LAYERS)}. "
+            "A layer of another module (dlbook.conv, dlbook.rnn) is known once that module "
+            "is imported."
+        )
+    return cls
 
 
 def from_config(name: str, config: Mapping[str, Any]) -> Layer | Loss:
@@ -715,11 +765,6 @@ def from_config(name: str, config: Mapping[str, Any]) -> Layer | Loss:
     Raises
     ------
     ValueError
-        For a name that is not a layer of this module.
+        For a name that is not a layer of dlbook (:func:`layer_class`).
     """
-    if name not in LAYERS:
-        raise ValueError(
-            f"from_config: unknown layer {name!r}; known layers are {sorted(LAYERS)}. "
-            "Layers of other modules (conv, rnn) are built by their own module."
-        )
-    return LAYERS[name](**dict(config))
+    return layer_class(name)(**dict(config))

@@ -6,7 +6,6 @@ Used by every chapter's first cells (chapter 00 introduces them).
 from __future__ import annotations
 
 import inspect
-import os
 import sys
 import textwrap
 from typing import Any
@@ -16,11 +15,6 @@ import numpy as np
 from . import backend
 
 FIGURE_DPI = 80  # modest, so that a stored notebook stays well under 3 MB
-
-
-def progress_enabled() -> bool:
-    """False under tests and CI (``DLBOOK_PROGRESS=0``), so stored outputs stay stable."""
-    return os.environ.get("DLBOOK_PROGRESS", "1") not in ("0", "false", "no")
 
 
 def setup_notebook(seed: int = 0, *, device: str | None = None) -> Any:

@@ -1,4 +1,4 @@
-"""Optimisers: SGD with momentum and Nesterov, AdaGrad, RMSProp and Adam.
+"""Optimisers: SGD with momentum and Nesterov, AdaGrad, RMSProp and Adam; an L1 penalty.
 
 Built in chapter 04 (training deep networks); chapter 02 uses plain SGD.
 
@@ -42,12 +42,24 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from . import backend
 
-__all__ = ["OPTIMIZERS", "SGD", "AdaGrad", "Adam", "Optimizer", "RMSProp", "get"]
+__all__ = [
+    "OPTIMIZERS",
+    "SGD",
+    "AdaGrad",
+    "Adam",
+    "L1Penalty",
+    "Optimizer",
+    "RMSProp",
+    "get",
+    "optimizer_path",
+]
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
@@ -449,6 +461,95 @@ class Adam(Optimizer):
             "eps": self.eps,
             "weight_decay": self.weight_decay,
         }
+
+
+# --- an L1 penalty around any optimiser ----------------------------------------------------------
+
+
+class L1Penalty:
+    """Add the L1 penalty λ·Σ|W| to the cost, by its subgradient, around any optimiser.
+
+    ``dlbook.optim`` offers the L2 penalty (``weight_decay``) only. The L1 penalty
+    (Tibshirani 1996, the *lasso*) adds λ·Σ|w| to the cost; its subgradient is
+    λ·sign(w) (0 at w = 0). Before each step this wrapper adds λ·sign(W) to the
+    gradient of every parameter named in ``keys`` (the weight matrices ``W`` by
+    default, not the biases), then calls the wrapped optimiser::
+
+        opt = L1Penalty(SGD(0.1), l1=1e-4)
+        model.fit(x, y, optimizer=opt)
+
+    With plain subgradient steps a weight does not land exactly on 0: it jitters
+    around 0 with steps of size η·λ. Count "near zero" weights (``|w| < tol``)
+    to see the sparsity; proximal methods (soft-thresholding) give exact zeros.
+
+    Parameters
+    ----------
+    optimizer : optimiser with ``step(params, grads)``
+    l1 : float >= 0
+        λ.
+    keys : sequence of str
+        Which parameters are penalised.
+
+    Notes
+    -----
+    The gradients are changed in place (a layer writes them afresh at every
+    backward pass, so nothing else sees the change).
+
+    Built in chapter 04.
+    """
+
+    def __init__(self, optimizer: Any, l1: float, keys: Sequence[str] = ("W",)) -> None:
+        if not callable(getattr(optimizer, "step", None)):
+            raise TypeError(
+                f"L1Penalty: optimizer must have a step(params, grads) method, like "
+                f"dlbook.optim.SGD(0.1); got {type(optimizer).__name__}."
+            )
+        if isinstance(l1, bool) or not isinstance(l1, (int, float)) or not l1 >= 0:
+            raise ValueError(f"The 'l1' parameter of L1Penalty must be a float >= 0. Got {l1!r}.")
+        self.optimizer = optimizer
+        self.l1 = float(l1)
+        self.keys = tuple(keys)
+
+    def step(self, params: Any, grads: Any) -> None:
+        """Add λ·sign(θ) to the gradients named in ``keys``, then step the wrapped optimiser."""
+        pds = [params] if isinstance(params, Mapping) else list(params)
+        gds = [grads] if isinstance(grads, Mapping) else list(grads)
+        if self.l1:
+            for pd, gd in zip(pds, gds, strict=True):
+                for key in self.keys:
+                    if key in pd:
+                        p, g = pd[key], gd[key]
+                        g += self.l1 * backend.array_module(p).sign(p)  # ∂(λ|w|)/∂w = λ·sign(w)
+        self.optimizer.step(params, grads)
+
+    def __repr__(self) -> str:
+        return f"L1Penalty({self.optimizer!r}, l1={self.l1!r})"
+
+
+# --- optimisers on a surface ---------------------------------------------------------------------
+
+
+def optimizer_path(
+    optimizer: Any, grad: Callable[[np.ndarray], Any], start: Sequence[float], steps: int
+) -> np.ndarray:
+    """The points an optimiser visits on a small function, from ``start``, for ``steps`` steps.
+
+    The parameter is one float64 vector ``{"w": w}`` handed to
+    ``optimizer.step``; ``grad(w)`` gives the gradient of the function at ``w``
+    (a NumPy array of the same shape).
+
+    Returns
+    -------
+    ndarray of shape (steps + 1, len(start)), float64, on the host.
+    """
+    w = np.array(start, dtype=np.float64)  # host: a 2-D toy problem, not a model
+    params, grads = {"w": w}, {"w": np.zeros_like(w)}  # host, as w
+    path = [w.copy()]
+    for _ in range(int(steps)):
+        grads["w"][...] = grad(w.copy())
+        optimizer.step(params, grads)
+        path.append(w.copy())
+    return np.stack(path)
 
 
 #: The optimisers by name, for ``get("adam")`` and ``model.fit(..., optimizer="adam")``.

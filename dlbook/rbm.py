@@ -38,7 +38,7 @@ import numpy as np
 from . import backend
 from ._io import atomic_write
 from .functions import sigmoid
-from .notebook import progress_enabled
+from .training import progress_enabled
 
 __all__ = ["RBM"]
 

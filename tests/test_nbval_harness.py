@@ -1,7 +1,7 @@
 """The strict nbval harness: stdout is compared, stderr is not, sanitizing hides addresses.
 
 Runs pytest --nbval on small notebooks built in code, with the project's own
-conftest.py, tests/notebook_env.py and tests/sanitize.cfg.
+conftest.py, tools/notebook_env.py and tests/sanitize.cfg.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ def _notebook(path, source, outputs):
 def _run(pytester, name):
     shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
     shutil.copy(ROOT / "tests" / "sanitize.cfg", pytester.path / "sanitize.cfg")
-    (pytester.path / "tests").mkdir(exist_ok=True)
-    (pytester.path / "tests" / "__init__.py").write_text("")
-    shutil.copy(ROOT / "tests" / "notebook_env.py", pytester.path / "tests" / "notebook_env.py")
+    (pytester.path / "tools").mkdir(exist_ok=True)
+    (pytester.path / "tools" / "__init__.py").write_text("")
+    shutil.copy(ROOT / "tools" / "notebook_env.py", pytester.path / "tools" / "notebook_env.py")
     return pytester.runpytest_subprocess(
         "--nbval", "--nbval-sanitize-with", "sanitize.cfg", "-p", "no:cacheprovider", name
     )

@@ -166,7 +166,9 @@ def test_validation_is_recorded_and_plotted():
     assert table.splitlines()[0].split() == ["epoch", "loss", "accuracy", "val", "loss", "val",
                                              "accuracy"]  # fmt: skip
     assert f"{h.best_epoch} *" in table
-    fig = h.plot()
+    from dlbook.plots import curves
+
+    fig = curves.history_curves(h)
     loss_ax, acc_ax = fig.axes
     lines = {ln.get_label(): ln for ln in loss_ax.get_lines()}
     assert lines["train"].get_color() == "C0" and lines["validation"].get_color() == "C1"
@@ -350,7 +352,7 @@ def test_saving_a_foreign_layer_is_refused(tmp_path):
     class Mine(ReLU):
         pass
 
-    with pytest.raises(ValueError, match="only layers of dlbook.layers"):
+    with pytest.raises(ValueError, match="only dlbook's own layers"):
         Sequential([Dense(2, 2), Mine()]).save(tmp_path / "m.npz")
     assert not (tmp_path / "m.npz").exists()
 
@@ -370,7 +372,7 @@ def test_summary_and_repr():
 def test_history_without_validation_uses_training_loss():
     h = History()
     for loss, acc in [(1.0, 0.5), (0.4, 0.8), (0.6, 0.7)]:
-        h._append(0.1, loss=loss, accuracy=acc)
+        h.record(0.1, loss=loss, accuracy=acc)
     assert h.best_epoch == 2 and h.monitor == "loss"
     assert repr(h) == "History(3 epochs, best epoch 2: loss 0.4, accuracy 80.0 %)"
     with pytest.raises(KeyError, match="val_loss"):
@@ -424,7 +426,7 @@ def test_training_keeps_float32_throughout(device, make):
 
 
 def test_progress_bar_follows_dlbook_progress(monkeypatch):
-    import dlbook.network as network
+    import dlbook.training as training
 
     made = []
 
@@ -442,7 +444,7 @@ def test_progress_bar_follows_dlbook_progress(monkeypatch):
         def close(self):
             self.closed = True
 
-    monkeypatch.setattr(network, "_progress_bar", Bar)
+    monkeypatch.setattr(training, "_progress_bar", Bar)
     x, y = blobs(n=50)
     monkeypatch.setenv("DLBOOK_PROGRESS", "0")
     mlp().fit(x, y, epochs=2, batch_size=20)

@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from tests import notebook_env, run_chapters
+from tools import notebook_env, run_chapters
 
 NUMPY_24 = ["X86_V3", "X86_V4", "AVX512_ICL", "AVX512_SPR"]
 NUMPY_1X = ["SSE41", "AVX2", "FMA3", "AVX512F", "AVX512_SKX"]

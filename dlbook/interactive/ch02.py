@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import backend
 from .. import functions as F
-from ..layers import Dense, Loss, Sigmoid
+from ..layers import Dense, MeanSquaredError, Sigmoid
 from ..network import Sequential
 from ..optim import SGD
 from ._figure import blank_figure, png_bytes
@@ -32,25 +32,6 @@ __all__ = ["BumpBuilder", "XorTrainer", "bump_playground", "xor_playground"]
 #: The four XOR patterns and their targets.
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_D = np.array([[0.0], [1.0], [1.0], [0.0]])
-
-
-class _MSELoss(Loss):
-    """C = (1/2N) Σ_n ‖p_n − d_n‖² as a loss layer: ``forward(p, d)``, ``backward()``.
-
-    (``dlbook.layers`` has only SoftmaxCrossEntropy; this one wraps ``functions.mse``.)
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.p: Any = None
-        self.d: Any = None
-
-    def forward(self, p: Any, d: Any) -> Any:
-        self.p, self.d = p, d
-        return F.mse(p, d)
-
-    def backward(self) -> Any:
-        return F.mse_grad(self.p, self.d)
 
 
 def _check_positive(where: str, name: str, value: Any, integer: bool = False) -> None:
@@ -117,7 +98,7 @@ class XorTrainer:
                 Dense(h, 1, init="xavier", rng=self.seed + 10_000, dtype=dt),
                 Sigmoid(),
             ],
-            loss=_MSELoss(),
+            loss=MeanSquaredError(),
         )
         x, d = backend.asarray(XOR_X, dt), backend.asarray(XOR_D, dt)
         target = backend.to_cpu(d) > 0.5

@@ -2,6 +2,7 @@
 
     from dlbook.plots import curves
     curves.learning_curves(history)                               # a History from model.fit
+    curves.history_curves(history)                                # its loss and accuracy panels
     curves.learning_curves({"η = 0.01": c1, "η = 0.5": c2}, logy=True)
     curves.function_fit(x, y_true, y_pred, hidden=contributions)  # what hidden units do
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .. import backend
 
-__all__ = ["COLORS", "function_fit", "learning_curves", "series_of"]
+__all__ = ["COLORS", "function_fit", "history_curves", "learning_curves", "series_of"]
 
 # The same thing has the same colour across the book.
 COLORS = {"train": "C0", "validation": "C1", "test": "C2", "target": "0.25"}
@@ -210,6 +211,53 @@ def _plain_log_labels(axis: Any) -> None:
 
     axis.set_major_formatter(FuncFormatter(major))
     axis.set_minor_formatter(FuncFormatter(minor))
+
+
+def history_curves(history: Any, axes: Any = None) -> Any:
+    """Loss and accuracy of a ``History`` against the epoch, training and validation.
+
+    The best epoch (``history.best_epoch``, the weights early stopping keeps) is a
+    dotted vertical line in both panels.
+
+    Parameters
+    ----------
+    history : History
+        From :meth:`dlbook.network.Sequential.fit`.
+    axes : a pair of matplotlib Axes, optional
+        Where to draw the loss and the accuracy; a new figure of two panels
+        when omitted.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If the history holds no epoch yet.
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415  (drawing is imported lazily)
+
+    if not len(history):
+        raise ValueError("history_curves: there is nothing to plot yet (no epoch was run).")
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.4))
+    else:
+        fig = axes[0].figure
+    h = history.history
+    loss = {"train": h["loss"], **({"validation": h["val_loss"]} if "val_loss" in h else {})}
+    acc = {
+        "train": h["accuracy"],
+        **({"validation": h["val_accuracy"]} if "val_accuracy" in h else {}),
+    }
+    learning_curves(loss, ax=axes[0], title="Loss", ylabel="mean loss per sample")
+    learning_curves(acc, ax=axes[1], title="Accuracy", ylabel="accuracy (fraction)")
+    best = history.best_epoch
+    if best is not None:
+        for ax in axes[:2]:
+            ax.axvline(best, color="0.6", lw=0.8, ls=":", label="best epoch")
+    fig.tight_layout()
+    return fig
 
 
 def function_fit(

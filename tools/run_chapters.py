@@ -1,12 +1,12 @@
 """Run chapters top to bottom and store their outputs: ``make chapters`` (or CHAPTERS="04").
 
 Each notebook is executed in a fresh kernel, in the environment nbval uses
-(tests/notebook_env.py), with its own folder as the working directory, and written
+(tools/notebook_env.py), with its own folder as the working directory, and written
 back atomically only if every cell ran without an error. Widget state is stored so
 that the book shows its widgets.
 
-    python -m tests.run_chapters                 # every chapter
-    python -m tests.run_chapters 02 04           # chapters whose names start so
+    python -m tools.run_chapters                 # every chapter
+    python -m tools.run_chapters 02 04           # chapters whose names start so
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 import nbformat
 
 from dlbook._io import atomic_write_text
-from tests import notebook_env
 from tests.notebook_checks import CHAPTER_FILES
+from tools import notebook_env
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 

@@ -1,0 +1,129 @@
+"""Checking a model's inputs and targets and moving them to its device, once per call.
+
+    x = inputs(model, x, "predict")                  # an array on the device, model's dtype
+    x, y, labels = prepare(model, x, y, "fit")       # also the targets and the class labels
+
+Every message names the method (``Sequential.fit``), the argument, what was
+expected and what was given (DESIGN §2.1). Used by :mod:`dlbook.network` and
+:mod:`dlbook.training`; built in chapter 03.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import backend
+
+__all__ = ["check_int", "dry_run", "inputs", "prepare", "targets"]
+
+Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
+
+
+def check_int(where: str, name: str, value: Any) -> int:
+    """``value`` as an int >= 1, or a ValueError naming the parameter of ``Sequential.where``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(
+            f"The {name!r} parameter of Sequential.{where} must be an int >= 1. "
+            f"Got {value!r} instead."
+        )
+    return int(value)
+
+
+def inputs(model: Any, x: Any, where: str) -> Array:
+    """``x`` on the current device in the model's dtype, with a batch axis."""
+    if not hasattr(x, "shape"):
+        if isinstance(x, (list, tuple)):
+            x = backend.asarray(x)
+        else:
+            raise TypeError(
+                f"Sequential.{where}: x must be an array of shape (N, ...); got {type(x).__name__}."
+            )
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"Sequential.{where}: x must be numeric; got dtype {x.dtype}.")
+    if x.ndim < 2:
+        raise ValueError(
+            f"Sequential.{where}: x must have a batch axis, shape (N, features) or "
+            f"(N, C, H, W); got shape {tuple(x.shape)}. For one sample use x[None]."
+        )
+    if x.shape[0] == 0:
+        raise ValueError(f"Sequential.{where}: x holds no samples (shape {tuple(x.shape)}).")
+    return backend.asarray(x, dtype=model.dtype)
+
+
+def dry_run(model: Any, x: Array, where: str) -> Array:
+    """Run one sample through the model, turning a shape error into one about ``x``."""
+    try:
+        return model.forward(x[:1], train=False)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(
+            f"Sequential.{where}: x of shape {tuple(x.shape)} does not fit the model: {exc}"
+        ) from exc
+
+
+def targets(model: Any, y: Any, n: int, where: str) -> Array:
+    """``y`` on the current device: float rows in the model's dtype, or integer labels."""
+    if not hasattr(y, "shape"):
+        y = backend.asarray(y)
+    if y.dtype.kind == "f":
+        y = backend.asarray(y, dtype=model.dtype)
+    elif y.dtype.kind in "iu":
+        y = backend.asarray(y)
+    else:
+        raise TypeError(
+            f"Sequential.{where}: y must hold integer class labels (N,) or float one-hot "
+            f"rows (N, C); got dtype {y.dtype}."
+        )
+    if y.ndim == 0 or len(y) != n:
+        n_y = "a scalar" if y.ndim == 0 else f"{len(y)} targets"
+        raise ValueError(
+            f"Sequential.{where}: x has {n} samples but y has {n_y}; they must match "
+            "(one target per row of x)."
+        )
+    return y
+
+
+def _integer_labels(y: Array, n_out: int | None, where: str) -> None:
+    if y.ndim != 1:
+        raise ValueError(
+            f"Sequential.{where}: integer labels y must have shape (N,); got shape "
+            f"{tuple(y.shape)}."
+        )
+    if n_out is not None:
+        lo, hi = int(y.min()), int(y.max())  # one sync per call, not per batch
+        if lo < 0 or hi >= n_out:
+            raise ValueError(
+                f"Sequential.{where}: labels y must lie in [0, {n_out}) because the model "
+                f"has {n_out} outputs; got labels from {lo} to {hi}. Is the last layer's "
+                "out_features the number of classes?"
+            )
+
+
+def _one_hot_rows(y: Array, n_out: int, where: str) -> None:
+    if y.ndim == 1:
+        raise TypeError(
+            f"Sequential.{where}: y holds floats of shape {tuple(y.shape)}; class labels "
+            "must be integers: pass y.astype(np.int64)."
+        )
+    if y.ndim != 2 or y.shape[1] != n_out:
+        raise ValueError(
+            f"Sequential.{where}: one-hot targets y must have shape (N, {n_out}) for a "
+            f"model with {n_out} outputs; got shape {tuple(y.shape)}."
+        )
+
+
+def prepare(model: Any, x: Any, y: Any, where: str) -> tuple[Array, Array, Array]:
+    """Check and move ``x`` and ``y``; also returns the labels (None for a non-classifier)."""
+    x = inputs(model, x, where)
+    y = targets(model, y, len(x), where)
+    out = dry_run(model, x, where)
+    n_out = out.shape[1] if out.ndim == 2 else None
+    classifier = n_out is not None and n_out >= 2
+    if y.dtype.kind in "iu":
+        _integer_labels(y, n_out, where)
+        return x, y, (y if classifier else None)
+    if n_out is not None and n_out >= 2:
+        _one_hot_rows(y, n_out, where)
+        return x, y, y.argmax(axis=1)
+    return x, y, None

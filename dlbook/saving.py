@@ -1,0 +1,206 @@
+"""Models to files and back: one ``.npz`` of plain arrays, the architecture as JSON text.
+
+    saving.save(model, "mlp.npz")          # what Sequential.save does
+    layers, loss = saving.load("mlp.npz")  # what Sequential.load builds its model from
+    saving.load_weights(model, "mlp.npz")  # copy the file's parameters into a model
+
+The architecture names each layer by its module, class and ``config()``
+(``{"module": "dlbook.layers", "class": "Dense", "config": {...}}``); loading
+rebuilds it through the one table from names to classes, ``dlbook.layers.LAYERS``.
+Files are read with ``allow_pickle=False`` and written atomically.
+
+A new module's layers (``dlbook.conv``, ``dlbook.rnn``, ...) need nothing here: a
+public class that subclasses ``dlbook.layers.Layer`` (or ``Loss``) in a ``dlbook``
+module is registered in ``LAYERS`` by its class name when the module is imported,
+and it is saved and loaded by name once it has a ``config()`` that returns its
+constructor arguments as JSON values. Loading a file that names a module not yet
+imported imports it (only public ``dlbook`` modules are imported). Class names are
+unique across the package; a second ``Dense`` elsewhere is a ``TypeError`` on import.
+
+Built in chapter 04 (save and load).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from . import backend
+from . import layers as L
+from ._io import atomic_write
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "build", "describe", "load", "load_weights", "save"]
+
+FORMAT = "dlbook.Sequential"
+FORMAT_VERSION = 1
+#: A module a saved file may name: a public module of the package.
+_MODULE = re.compile(r"dlbook(\.[a-z][a-z0-9_]*)+")
+
+#: What reading a damaged file can raise; each becomes a ValueError that names the file.
+_READ_ERRORS = (
+    ValueError,
+    RuntimeError,  # zipfile, on a flipped "encrypted" flag
+    OSError,  # zipfile, seeking to an offset that a flipped bit made invalid
+    KeyError,
+    TypeError,
+    EOFError,
+    NotImplementedError,  # zipfile, on a flipped compression flag
+    ImportError,  # a layer module this version of dlbook does not have
+    zlib.error,
+    struct.error,
+    zipfile.BadZipFile,
+)
+
+
+def describe(layer: Any, where: str) -> dict[str, Any]:
+    """``{"module", "class", "config"}`` of a layer, for the saved architecture.
+
+    Raises
+    ------
+    ValueError
+        If the layer is not one of dlbook's registered layers, or its config is not JSON.
+    """
+    cls = type(layer)
+    if L.LAYERS.get(cls.__name__) is not cls:
+        raise ValueError(
+            f"Sequential.save: {where} is a {cls.__name__} from module {cls.__module__}; only "
+            "dlbook's own layers (dlbook.layers.LAYERS) can be saved and rebuilt by name. Save "
+            "its parameters yourself (np.savez) or build it from dlbook's layers."
+        )
+    config = layer.config() if hasattr(layer, "config") else {}
+    try:
+        json.dumps(config)
+    except TypeError as exc:
+        raise ValueError(
+            f"Sequential.save: {where} ({cls.__name__}) has a config that is not JSON: {exc}."
+        ) from exc
+    return {"module": cls.__module__, "class": cls.__name__, "config": config}
+
+
+def build(desc: Any) -> Any:
+    """A fresh layer from ``{"module", "class", "config"}`` (parameters newly initialised)."""
+    if not isinstance(desc, dict) or not {"module", "class", "config"} <= set(desc):
+        raise ValueError(f"a layer description is malformed: {desc!r}")
+    module, name, config = desc["module"], desc["class"], desc["config"]
+    if not isinstance(module, str) or not _MODULE.fullmatch(module):
+        raise ValueError(f"it names a layer from {module!r}, which is not a dlbook module")
+    if name not in L.LAYERS:
+        importlib.import_module(module)  # its layers register themselves on import
+    cls = L.LAYERS.get(name)
+    if cls is None or cls.__module__ != module:
+        raise ValueError(f"{module} has no layer {name!r}")
+    if not isinstance(config, dict):
+        raise ValueError(f"the config of {name} is not a JSON object: {config!r}")
+    return cls(**config)
+
+
+def save(model: Any, path: str | Path) -> Path:
+    """Write ``model.layers`` and ``model.loss`` with their parameters to ``path``; returns it."""
+    arch = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "layers": [describe(layer, f"layers[{i}]") for i, layer in enumerate(model.layers)],
+        "loss": describe(model.loss, "loss"),
+    }
+    arrays: dict[str, Any] = {"architecture": np.array(json.dumps(arch))}  # host: 0-d text
+    for i, layer in enumerate(model.layers):
+        for key, p in layer.params.items():
+            arrays[f"layers.{i}.{key}"] = backend.to_cpu(p)
+
+    def write(f: IO[bytes]) -> None:
+        np.savez(f, **arrays)
+
+    return atomic_write(path, write)
+
+
+def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
+    """The layers and loss a file describes (fresh) and its parameter arrays (host), checked."""
+    with np.load(path, allow_pickle=False) as data:
+        if "architecture" not in data.files:
+            raise ValueError("it has no 'architecture' entry")
+        arch = json.loads(str(data["architecture"][()]))
+        if not isinstance(arch, dict) or arch.get("format") != FORMAT:
+            raise ValueError(f"its architecture is not a {FORMAT}")
+        if arch.get("version") != FORMAT_VERSION:
+            raise ValueError(
+                f"it has format version {arch.get('version')!r}; this dlbook reads "
+                f"version {FORMAT_VERSION}"
+            )
+        layers = [build(d) for d in arch["layers"]]
+        loss = build(arch["loss"])
+        arrays = {}
+        for i, layer in enumerate(layers):
+            for key, p in layer.params.items():
+                name = f"layers.{i}.{key}"
+                saved = data[name]
+                if saved.shape != p.shape:
+                    raise ValueError(f"{name} has shape {saved.shape}, the layer expects {p.shape}")
+                arrays[name] = saved
+        extra = set(data.files) - set(arrays) - {"architecture"}
+        if extra:
+            raise ValueError(f"it has arrays no layer uses: {sorted(extra)}")
+    return layers, loss, arrays
+
+
+def _read_checked(path: str | Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Sequential.load: no model file at {path}. Write one with model.save(path)."
+        )
+    try:
+        return _read(path)
+    except PermissionError:
+        raise  # the file may be fine; the message of the OS says what to do
+    except _READ_ERRORS as exc:
+        raise ValueError(
+            f"Sequential.load: {path} is not a readable dlbook model file ({exc}). It may "
+            "be truncated or written by something else; save the model again with "
+            "model.save(path)."
+        ) from exc
+
+
+def load(path: str | Path) -> tuple[list[Any], Any]:
+    """The layers (parameters on the current device) and the loss saved in ``path``."""
+    layers, loss, arrays = _read_checked(path)
+    for i, layer in enumerate(layers):
+        for key, p in layer.params.items():
+            p[...] = backend.asarray(arrays[f"layers.{i}.{key}"], dtype=p.dtype)
+    return layers, loss
+
+
+def load_weights(model: Any, path: str | Path) -> None:
+    """Copy the parameters saved in ``path`` into ``model``, which has the same architecture.
+
+    Everything is checked before anything is copied; each array goes from the
+    file to the model's device once, cast to the model's dtype.
+    """
+    saved, _, arrays = _read_checked(path)
+    mine: Sequence[Any] = model.layers
+    fix = f"Build the model that was saved, or load it whole: Sequential.load({str(path)!r})."
+    if len(saved) != len(mine):
+        raise ValueError(
+            f"Sequential.load_weights: {path} holds a model of {len(saved)} layers; "
+            f"this one has {len(mine)}. {fix}"
+        )
+    for i, (layer, theirs) in enumerate(zip(mine, saved, strict=True)):
+        shapes = {k: tuple(p.shape) for k, p in layer.params.items()}
+        saved_shapes = {k: tuple(p.shape) for k, p in theirs.params.items()}
+        if type(layer).__name__ != type(theirs).__name__ or shapes != saved_shapes:
+            raise ValueError(
+                f"Sequential.load_weights: layers[{i}] is {layer!r} with parameters "
+                f"{shapes} in this model, but {theirs!r} with {saved_shapes} in {path}. {fix}"
+            )
+    for i, layer in enumerate(mine):
+        for k, p in layer.params.items():  # the file's arrays, cast to this model's dtype
+            value = arrays[f"layers.{i}.{k}"]
+            p[...] = backend.array_module(p).asarray(value).astype(p.dtype, copy=False)

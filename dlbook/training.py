@@ -1,0 +1,207 @@
+"""The training loop behind ``Sequential.fit``: epochs of ``train_step`` over shuffled batches.
+
+    history = fit(model, x, y, epochs=5, batch_size=128, optimizer=SGD(0.1), rng=0)
+
+One epoch visits the training set once in a new random order and calls
+``model.train_step`` on each batch; the epoch's loss and accuracy are summed on
+the device and read once, at the end of the epoch (no host sync per batch).
+After each epoch come validation, the record in :class:`~dlbook.history.History`,
+the nan check and :class:`EarlyStopping`. ``Sequential.fit`` documents the
+arguments.
+
+Built in chapter 03 (the loop) and chapter 04 (validation, early stopping).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import warnings
+from typing import Any
+
+from . import backend, optim
+from .history import History, fmt_metric
+from .inputs import check_int, prepare
+
+__all__ = ["EarlyStopping", "evaluate", "fit", "progress_enabled"]
+
+Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
+
+
+class EarlyStopping:
+    """Stop when the validation loss has not improved for ``patience`` epochs; keep the best.
+
+    ``patience=None`` never stops and keeps nothing. :meth:`update` is called after
+    each epoch and says whether to stop; :meth:`restore` copies the best epoch's
+    weights back into the parameters.
+    """
+
+    def __init__(self, patience: int | None, params: list[dict[str, Array]]) -> None:
+        self.patience = patience
+        self.params = params
+        self.best_loss = math.inf
+        self.best_state: list[dict[str, Array]] | None = None
+        self.waited = 0
+        self.stopped = False
+
+    def update(self, val_loss: float, epoch: int, epochs: int) -> bool:
+        """Record the epoch's validation loss; True when training should stop now."""
+        if self.patience is None:
+            return False
+        if val_loss < self.best_loss:
+            self.best_loss, self.waited = val_loss, 0
+            self.best_state = [{k: p.copy() for k, p in d.items()} for d in self.params]
+            return False
+        self.waited += 1
+        self.stopped = self.waited >= self.patience and epoch < epochs
+        return self.stopped
+
+    def restore(self) -> None:
+        """Copy the best epoch's weights back into the parameters (if any were kept)."""
+        if self.best_state is None:
+            return
+        for d, saved in zip(self.params, self.best_state, strict=True):
+            for k, p in d.items():
+                p[...] = saved[k]
+
+
+def _optimizer(optimizer: Any) -> Any:
+    """The optimiser to use: SGD(0.1) by default, one built from a name, or the one given."""
+    if optimizer is None:
+        optimizer = optim.SGD(lr=0.1)
+    elif isinstance(optimizer, str):
+        optimizer = optim.get(optimizer)  # ValueError for an unknown name
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(
+            f"Sequential.fit: optimizer must have a step(params, grads) method, like "
+            f"dlbook.optim.SGD(lr=0.1); got {type(optimizer).__name__}."
+        )
+    return optimizer
+
+
+def _patience(early_stopping: int | None, validation: Any) -> int | None:
+    if early_stopping is None:
+        return None
+    patience = check_int("fit", "early_stopping", early_stopping)
+    if validation is None:
+        raise ValueError(
+            "Sequential.fit: early_stopping watches the validation loss; pass "
+            "validation=(x_val, y_val) as well."
+        )
+    return patience
+
+
+def _validation(model: Any, validation: Any) -> tuple[Array, Array, Array] | None:
+    if validation is None:
+        return None
+    if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+        raise TypeError(
+            "Sequential.fit: validation must be a pair (x_val, y_val); "
+            f"got {type(validation).__name__}."
+        )
+    return prepare(model, validation[0], validation[1], "fit (validation)")
+
+
+def _fraction(correct: Any, n: int, labels: Any) -> float:
+    return float(correct) / n if labels is not None else math.nan
+
+
+def evaluate(model: Any, x: Array, y: Array, labels: Array, batch_size: int) -> dict[str, float]:
+    """Mean loss and accuracy of ``model`` on checked data (``inputs.prepare``), no dropout."""
+    xp = backend.array_module(x)
+    n = len(x)
+    total: Any = 0.0
+    correct: Any = 0
+    for start in range(0, n, batch_size):
+        sl = slice(start, start + batch_size)
+        scores = model.forward(x[sl], train=False)
+        loss = model.loss.forward(scores, y[sl])
+        total = total + loss * scores.shape[0]
+        if labels is not None:
+            correct = correct + xp.count_nonzero(scores.argmax(axis=1) == labels[sl])
+    return {"loss": float(total) / n, "accuracy": _fraction(correct, n, labels)}
+
+
+def _epoch(model: Any, data: tuple[Array, Array, Array], order: Array, batch_size: int,
+           optimizer: Any, bar: Any) -> dict[str, float]:  # fmt: skip
+    """One pass over the data in ``order``; the mean training loss and accuracy."""
+    x, y, labels = data
+    count_nonzero = backend.array_module(x).count_nonzero
+    total: Any = 0.0
+    correct: Any = 0
+    for start in range(0, len(x), batch_size):
+        idx = order[start : start + batch_size]
+        loss, scores = model.train_step(x[idx], y[idx], optimizer)
+        total = total + loss * len(idx)  # stays on the device: no sync per batch
+        if labels is not None:
+            correct = correct + count_nonzero(scores.argmax(axis=1) == labels[idx])
+        if bar is not None:
+            bar.update(1)
+    n = len(x)
+    return {"loss": float(total) / n, "accuracy": _fraction(correct, n, labels)}
+
+
+def _diverged(loss: float, epoch: int) -> bool:
+    if math.isfinite(loss):
+        return False
+    warnings.warn(
+        f"Sequential.fit: the training loss became {loss} in epoch {epoch}; training stopped. "
+        "Try a smaller learning rate.",
+        RuntimeWarning,
+        stacklevel=4,
+    )
+    return True
+
+
+def progress_enabled() -> bool:
+    """False under tests and CI (``DLBOOK_PROGRESS=0``), so stored outputs stay stable."""
+    return os.environ.get("DLBOOK_PROGRESS", "1") not in ("0", "false", "no")
+
+
+def _progress_bar(total: int) -> Any:
+    from tqdm.auto import tqdm  # noqa: PLC0415  (only when a bar is shown)
+
+    return tqdm(total=total, unit="batch", desc="fit", leave=True)
+
+
+def _postfix(values: dict[str, float]) -> str:
+    return "  ".join(f"{k.replace('_', ' ')} {fmt_metric(k, v)}" for k, v in values.items())
+
+
+def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 32,
+        optimizer: Any = None, validation: tuple[Array, Array] | None = None, rng: Any = 0,
+        early_stopping: int | None = None, progress: bool | None = None) -> History:  # fmt: skip
+    """Train ``model`` by mini-batch gradient descent; see :meth:`dlbook.network.Sequential.fit`."""
+    epochs = check_int("fit", "epochs", epochs)
+    batch_size = check_int("fit", "batch_size", batch_size)
+    optimizer = _optimizer(optimizer)
+    stopper = EarlyStopping(_patience(early_stopping, validation), model.trainable_params)
+    data = prepare(model, x, y, "fit")
+    val = _validation(model, validation)
+    gen = backend.default_rng(rng)
+    history = History(validation=val is not None)
+    show = progress_enabled() if progress is None else bool(progress)
+    bar = _progress_bar(epochs * -(-len(data[0]) // batch_size)) if show else None
+    try:
+        for epoch in range(1, epochs + 1):
+            start_time = time.perf_counter()
+            order = gen.permutation(len(data[0]))
+            values = _epoch(model, data, order, batch_size, optimizer, bar)
+            if val is not None:
+                v = evaluate(model, *val, batch_size=max(batch_size, 1024))
+                values.update(val_loss=v["loss"], val_accuracy=v["accuracy"])
+            backend.synchronize()
+            history.record(time.perf_counter() - start_time, **values)
+            if bar is not None:
+                bar.set_postfix_str(_postfix(values), refresh=False)
+            if _diverged(values["loss"], epoch) or stopper.update(
+                values.get("val_loss", math.nan), epoch, epochs
+            ):
+                break
+    finally:
+        if bar is not None:
+            bar.close()
+    stopper.restore()
+    history.stopped_early = stopper.stopped
+    return history
