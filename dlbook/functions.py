@@ -271,7 +271,10 @@ def one_hot(labels: Any, n_classes: int, dtype: Any = np.float32) -> Array:
 
 
 def _check_label_range(labels: Array, n_classes: int, where: str) -> None:
-    """Labels in [0, n_classes). Checked on the host only: on a GPU it would cost a sync."""
+    """Labels in [0, n_classes). Checked on the host only: on a GPU it would cost a sync.
+
+    The losses' docstrings say so; ``inputs.prepare`` checks once per ``fit`` call.
+    """
     if backend.array_module(labels) is not np or labels.size == 0:
         return
     lo, hi = int(labels.min()), int(labels.max())
@@ -333,6 +336,13 @@ def cross_entropy(p: Any, d: Any) -> Array:
     confident wrong answer costs −log(tiny) ≈ 87 (float32) or 708 (float64) nats
     instead of inf, and 0 · log 0 counts as 0. From logits, use
     :func:`softmax_cross_entropy`, which is exact and stable.
+
+    What is not checked: integer labels are checked to lie in ``[0, C)`` on NumPy
+    only. On a GPU (CuPy, and the fake device) they are not, because the check
+    would cost a device-to-host copy on every call; there a label out of range
+    wraps around and silently gives the loss of another class. ``Sequential.fit``
+    and ``evaluate`` check the labels once per call. One-hot rows are not checked
+    to be non-negative or to sum to 1, and no input is checked to be finite.
 
     Built in chapter 03.
     """

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import backend
 
-__all__ = ["check_int", "dry_run", "inputs", "prepare", "targets"]
+__all__ = ["check_finite", "check_int", "dry_run", "inputs", "prepare", "targets"]
 
 Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
 
@@ -113,10 +113,39 @@ def _one_hot_rows(y: Array, n_out: int, where: str) -> None:
         )
 
 
+def check_finite(a: Array, name: str, where: str) -> None:
+    """A ValueError naming the first row of ``a`` that holds NaN or inf (float arrays only).
+
+    One reduction and one number read back per call (not per batch): one NaN in the
+    data would otherwise turn every weight into NaN within a step.
+    """
+    if a.dtype.kind not in "fc":
+        return
+    xp = backend.array_module(a)
+    ok = xp.isfinite(a)
+    if bool(ok.all()):
+        return
+    row = int((~ok.reshape(len(a), -1).all(axis=1)).argmax())
+    values = backend.to_cpu(a[row]).reshape(-1)
+    column = int((~np.isfinite(values)).argmax())
+    at = f"row {row}" if a.ndim == 1 else f"row {row} (element {column} of the row)"
+    raise ValueError(
+        f"The '{name}' parameter of Sequential.{where} must hold finite numbers only; drop "
+        f"or repair the rows with NaN or inf. Got {values[column]} in {at} instead."
+    )
+
+
 def prepare(model: Any, x: Any, y: Any, where: str) -> tuple[Array, Array, Array]:
-    """Check and move ``x`` and ``y``; also returns the labels (None for a non-classifier)."""
+    """Check and move ``x`` and ``y``; also returns the labels (None for a non-classifier).
+
+    Raises ``ValueError`` for NaN or inf in ``x`` or in float targets ``y``, naming
+    the first bad row, and for integer labels outside ``[0, C)`` (on every device:
+    a GPU's indexing would wrap around instead of failing).
+    """
     x = inputs(model, x, where)
+    check_finite(x, "x", where)
     y = targets(model, y, len(x), where)
+    check_finite(y, "y", where)
     out = dry_run(model, x, where)
     n_out = out.shape[1] if out.ndim == 2 else None
     classifier = n_out is not None and n_out >= 2

@@ -634,6 +634,16 @@ class Loss:
         self.grads: dict[str, Array] = {}
 
     def forward(self, scores: Array, targets: Array) -> Array:
+        """The mean loss of ``scores`` (N, C) against ``targets``; keeps what backward needs.
+
+        ``targets`` are integer labels (N,) or float rows (N, C). What is not checked
+        here: integer labels are checked to lie in ``[0, C)`` on NumPy only; on a GPU
+        (CuPy, and the fake device) the check would cost a device-to-host copy per
+        batch, so it is not made, and a label out of range wraps around and silently
+        gives the loss of another class. ``Sequential.fit`` and ``evaluate`` check
+        the labels, and that ``x`` and float targets are finite, once per call.
+        Float rows are not checked to be non-negative or to sum to 1.
+        """
         raise NotImplementedError(f"{type(self).__name__} must define forward(scores, targets).")
 
     def backward(self) -> Array:

@@ -7,7 +7,11 @@
 The architecture names each layer by its module, class and ``config()``
 (``{"module": "dlbook.layers", "class": "Dense", "config": {...}}``); loading
 rebuilds it through the one table from names to classes, ``dlbook.layers.LAYERS``.
-Files are read with ``allow_pickle=False`` and written atomically.
+Files are written atomically (temporaries of an interrupted save are removed by the
+next save to the same folder) and read through :class:`dlbook._io.NpzArchive`: no
+pickles, every header checked against the bytes before anything is allocated, a
+layer's config checked against the file's arrays before the layer is built, the
+file closed on every error path. Errors name the file.
 
 A new module's layers (``dlbook.conv``, ``dlbook.rnn``, ...) need nothing here: a
 public class that subclasses ``dlbook.layers.Layer`` (or ``Loss``) in a ``dlbook``
@@ -36,7 +40,7 @@ import numpy as np
 
 from . import backend
 from . import layers as L
-from ._io import atomic_write
+from ._io import NpzArchive, atomic_write
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "build", "describe", "load", "load_weights", "save"]
 
@@ -52,6 +56,7 @@ _READ_ERRORS = (
     OSError,  # zipfile, seeking to an offset that a flipped bit made invalid
     KeyError,
     TypeError,
+    RecursionError,  # json, on an architecture nested thousands deep
     EOFError,
     NotImplementedError,  # zipfile, on a flipped compression flag
     ImportError,  # a layer module this version of dlbook does not have
@@ -122,10 +127,58 @@ def save(model: Any, path: str | Path) -> Path:
     return atomic_write(path, write)
 
 
+# A config integer up to this is allowed even when no array of the file is as large
+# (a pooling size, a stride); anything that allocates must match the file's arrays.
+_SMALL = 64
+
+
+def _largest_dimension(data: NpzArchive) -> int:
+    """The largest dimension of any parameter array in the file (from headers only)."""
+    dims = [n for name, (shape, _) in data.shapes.items() if name != "architecture" for n in shape]
+    return max(dims, default=0)
+
+
+def _check_config_sizes(desc: Any, largest: int, where: str) -> None:
+    """Refuse a layer description whose integers are larger than anything in the file.
+
+    A layer allocates its parameters when it is built: a 7 KB file declaring
+    ``Dense(10**7, 10**5)`` would cost terabytes before its arrays are compared.
+    Every size a layer allocates is a dimension of one of its saved arrays, so an
+    integer in its config above the file's largest dimension (and above
+    ``_SMALL``) means a damaged or hostile file.
+    """
+    config = desc.get("config") if isinstance(desc, dict) else None
+    bound = max(largest, _SMALL)
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, bool):
+            return
+        if isinstance(value, int) and abs(value) > bound:
+            raise ValueError(
+                f"{where} ({desc.get('class')!r}) declares {key} = {value}, larger than any "
+                f"array in the file (the largest dimension is {largest}); refused before "
+                "building it"
+            )
+        if isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k))
+
+    walk(config, "")
+
+
 def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
-    """The layers and loss a file describes (fresh) and its parameter arrays (host), checked."""
-    with np.load(path, allow_pickle=False) as data:
-        if "architecture" not in data.files:
+    """The layers and loss a file describes (fresh) and its parameter arrays (host), checked.
+
+    Nothing large is allocated before it is known to fit: the archive's headers are
+    checked against its bytes (:class:`NpzArchive`), each layer's config against the
+    file's arrays, and each layer's parameter shapes against the saved ones before
+    the next layer is built. The file is closed on every path.
+    """
+    with NpzArchive(path) as data:
+        if "architecture" not in data:
             raise ValueError("it has no 'architecture' entry")
         arch = json.loads(str(data["architecture"][()]))
         if not isinstance(arch, dict) or arch.get("format") != FORMAT:
@@ -135,16 +188,22 @@ def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
                 f"it has format version {arch.get('version')!r}; this dlbook reads "
                 f"version {FORMAT_VERSION}"
             )
-        layers = [build(d) for d in arch["layers"]]
-        loss = build(arch["loss"])
-        arrays = {}
-        for i, layer in enumerate(layers):
+        largest = _largest_dimension(data)
+        layers, arrays = [], {}
+        for i, desc in enumerate(arch["layers"]):
+            _check_config_sizes(desc, largest, f"layers[{i}]")
+            layer = build(desc)
             for key, p in layer.params.items():
                 name = f"layers.{i}.{key}"
-                saved = data[name]
-                if saved.shape != p.shape:
-                    raise ValueError(f"{name} has shape {saved.shape}, the layer expects {p.shape}")
-                arrays[name] = saved
+                if name not in data:
+                    raise ValueError(f"it has no array {name!r} for layers[{i}]")
+                shape, _ = data.shapes[name]
+                if shape != tuple(p.shape):
+                    raise ValueError(f"{name} has shape {shape}, the layer expects {p.shape}")
+                arrays[name] = data[name]
+            layers.append(layer)
+        _check_config_sizes(arch["loss"], largest, "loss")
+        loss = build(arch["loss"])
         extra = set(data.files) - set(arrays) - {"architecture"}
         if extra:
             raise ValueError(f"it has arrays no layer uses: {sorted(extra)}")

@@ -24,7 +24,7 @@ from . import backend, optim
 from .history import History, fmt_metric
 from .inputs import check_int, prepare
 
-__all__ = ["EarlyStopping", "evaluate", "fit", "progress_enabled"]
+__all__ = ["EarlyStopping", "LastFinite", "evaluate", "fit", "progress_enabled"]
 
 Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
 
@@ -44,11 +44,26 @@ class EarlyStopping:
         self.best_state: list[dict[str, Array]] | None = None
         self.waited = 0
         self.stopped = False
+        self.warned = False
 
     def update(self, val_loss: float, epoch: int, epochs: int) -> bool:
-        """Record the epoch's validation loss; True when training should stop now."""
+        """Record the epoch's validation loss; True when training should stop now.
+
+        A validation loss that is NaN or inf counts as no improvement, and says so
+        (once per run) with a ``RuntimeWarning``: it is never silently ignored.
+        """
         if self.patience is None:
             return False
+        if not math.isfinite(val_loss):
+            if not self.warned:
+                self.warned = True
+                warnings.warn(
+                    f"Sequential.fit: the validation loss is {val_loss} in epoch {epoch} "
+                    "although the training data are finite: the model overflows on the "
+                    "validation data. Early stopping counts such an epoch as no improvement.",
+                    RuntimeWarning,
+                    stacklevel=4,
+                )
         if val_loss < self.best_loss:
             self.best_loss, self.waited = val_loss, 0
             self.best_state = [{k: p.copy() for k, p in d.items()} for d in self.params]
@@ -72,6 +87,12 @@ def _optimizer(optimizer: Any) -> Any:
         optimizer = optim.SGD(lr=0.1)
     elif isinstance(optimizer, str):
         optimizer = optim.get(optimizer)  # ValueError for an unknown name
+    if isinstance(optimizer, type):
+        name = optimizer.__name__
+        raise TypeError(
+            "The 'optimizer' parameter of Sequential.fit must be an optimiser object, "
+            f"such as {name}(lr=0.01) (with parentheses). Got the class {name} instead."
+        )
     if not callable(getattr(optimizer, "step", None)):
         raise TypeError(
             f"Sequential.fit: optimizer must have a step(params, grads) method, like "
@@ -142,16 +163,52 @@ def _epoch(model: Any, data: tuple[Array, Array, Array], order: Array, batch_siz
     return {"loss": float(total) / n, "accuracy": _fraction(correct, n, labels)}
 
 
-def _diverged(loss: float, epoch: int) -> bool:
-    if math.isfinite(loss):
+class LastFinite:
+    """The weights as they were at the start of the epoch, to go back to if it diverges.
+
+    One copy of the parameters per epoch (on the device, no host sync); after the
+    epoch, one finiteness test of the loss and of each parameter. When either is
+    not finite, :meth:`restore` puts the copy back and the optimiser's state
+    (velocities, running averages: NaN by now) is reset.
+    """
+
+    def __init__(self, params: list[dict[str, Array]]) -> None:
+        self.params = params
+        self.saved: list[dict[str, Array]] = []
+
+    def keep(self) -> None:
+        """Copy the current parameters (called before each epoch)."""
+        self.saved = [{k: p.copy() for k, p in d.items()} for d in self.params]
+
+    def diverged(self, loss: float) -> bool:
+        """Whether the epoch ended with a non-finite loss or non-finite weights."""
+        if not math.isfinite(loss):
+            return True
+        for d in self.params:
+            for p in d.values():
+                if not bool(backend.array_module(p).isfinite(p).all()):
+                    return True
         return False
-    warnings.warn(
-        f"Sequential.fit: the training loss became {loss} in epoch {epoch}; training stopped. "
-        "Try a smaller learning rate.",
-        RuntimeWarning,
-        stacklevel=4,
-    )
-    return True
+
+    def restore(self, optimizer: Any, loss: float, epoch: int) -> None:
+        """Put the saved weights back, reset the optimiser, and say so."""
+        for d, saved in zip(self.params, self.saved, strict=True):
+            for k, p in d.items():
+                p[...] = saved[k]
+        reset = getattr(optimizer, "reset", None) or getattr(
+            getattr(optimizer, "optimizer", None), "reset", None
+        )
+        if callable(reset):
+            reset()
+        before = f"after epoch {epoch - 1}" if epoch > 1 else "before this call to fit"
+        what = f"loss became {loss}" if not math.isfinite(loss) else "weights became nan/inf"
+        warnings.warn(
+            f"Sequential.fit: the training {what} in epoch {epoch}; training stopped, the "
+            f"weights as they were {before} (the last finite ones) were restored and the "
+            "optimiser's state was reset. Try a smaller learning rate, or scale the inputs.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
 
 
 def progress_enabled() -> bool:
@@ -177,6 +234,7 @@ def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 3
     batch_size = check_int("fit", "batch_size", batch_size)
     optimizer = _optimizer(optimizer)
     stopper = EarlyStopping(_patience(early_stopping, validation), model.trainable_params)
+    last_finite = LastFinite(model.trainable_params)
     data = prepare(model, x, y, "fit")
     val = _validation(model, validation)
     gen = backend.default_rng(rng)
@@ -187,7 +245,14 @@ def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 3
         for epoch in range(1, epochs + 1):
             start_time = time.perf_counter()
             order = gen.permutation(len(data[0]))
+            last_finite.keep()
             values = _epoch(model, data, order, batch_size, optimizer, bar)
+            if last_finite.diverged(values["loss"]):
+                last_finite.restore(optimizer, values["loss"], epoch)
+                if val is not None:  # not measured: the epoch's weights are gone
+                    values.update(val_loss=math.nan, val_accuracy=math.nan)
+                history.record(time.perf_counter() - start_time, **values)
+                break
             if val is not None:
                 v = evaluate(model, *val, batch_size=max(batch_size, 1024))
                 values.update(val_loss=v["loss"], val_accuracy=v["accuracy"])
@@ -195,9 +260,7 @@ def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 3
             history.record(time.perf_counter() - start_time, **values)
             if bar is not None:
                 bar.set_postfix_str(_postfix(values), refresh=False)
-            if _diverged(values["loss"], epoch) or stopper.update(
-                values.get("val_loss", math.nan), epoch, epochs
-            ):
+            if stopper.update(values.get("val_loss", math.nan), epoch, epochs):
                 break
     finally:
         if bar is not None:
