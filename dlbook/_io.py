@@ -27,6 +27,7 @@ import numpy as np
 
 __all__ = [
     "NpzArchive",
+    "check_declared_sizes",
     "atomic_write",
     "atomic_write_text",
     "locked",
@@ -255,6 +256,11 @@ class NpzArchive:
         """The array names, in the archive's order."""
         return list(self.shapes)
 
+    def largest_dimension(self, skip: tuple[str, ...] = ("architecture",)) -> int:
+        """The largest dimension of any array (from the headers; ``skip``: names left out)."""
+        dims = [n for name, (shape, _) in self.shapes.items() if name not in skip for n in shape]
+        return max(dims, default=0)
+
     def _header(self, info: zipfile.ZipInfo) -> tuple[tuple[int, ...], np.dtype]:
         fmt = np.lib.format
         limit = info.compress_size * (
@@ -308,3 +314,41 @@ class NpzArchive:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+# A declared integer up to this is allowed even when no array of the file is as large
+# (a pooling size, a stride); anything larger must be a dimension of the file's arrays.
+_SMALL_SIZE = 64
+
+
+def check_declared_sizes(config: Any, archive: NpzArchive, where: str) -> None:
+    """Refuse a saved model's config whose integers are larger than anything in its file.
+
+    A model allocates its parameters when it is built from its config: a 7 KB file
+    declaring ``Dense(10**7, 10**5)`` would cost terabytes before its arrays are
+    compared. Every size a layer allocates is a dimension of one of its saved
+    arrays, so an integer in the config (searched through lists and dicts) above the
+    largest dimension in the archive, and above a small floor for strides and pool
+    sizes, means a damaged or hostile file: ``ValueError`` naming ``where`` and the
+    value, before anything is built. Used by ``Sequential.load``, ``RBM.load`` and
+    ``DBN.load``.
+    """
+    largest = archive.largest_dimension()
+    bound = max(largest, _SMALL_SIZE)
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, bool):
+            return
+        if isinstance(value, int) and abs(value) > bound:
+            raise ValueError(
+                f"{where} declares {key or 'a size'} = {value}, larger than any array in the "
+                f"file (the largest dimension is {largest}); refused before building it"
+            )
+        if isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k))
+
+    walk(config, "")

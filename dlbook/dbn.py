@@ -27,7 +27,7 @@ from typing import IO, Any
 import numpy as np
 
 from . import backend
-from ._io import atomic_write
+from ._io import NpzArchive, atomic_write, check_declared_sizes
 from .layers import Dense, Sigmoid
 from .rbm import RBM
 
@@ -198,10 +198,11 @@ class DBN:
         if not path.is_file():
             raise FileNotFoundError(f"DBN.load: no model file at {path}. Write one with dbn.save.")
         try:
-            with np.load(path, allow_pickle=False) as data:
+            with NpzArchive(path) as data:  # headers checked; closed on every path
                 arch = json.loads(str(data["architecture"][()]))
                 if not isinstance(arch, dict) or arch.get("format") != FORMAT:
                     raise ValueError(f"its architecture is not a {FORMAT}")
+                check_declared_sizes(arch["sizes"], data, "its sizes")
                 dbn = cls(arch["sizes"], rng=rng)
                 for i, rbm in enumerate(dbn.rbms):
                     for key, p in rbm.params.items():

@@ -36,7 +36,7 @@ from typing import IO, Any
 import numpy as np
 
 from . import backend
-from ._io import atomic_write
+from ._io import NpzArchive, atomic_write, check_declared_sizes
 from .functions import sigmoid
 from .training import progress_enabled
 
@@ -582,12 +582,13 @@ class RBM:
         if not path.is_file():
             raise FileNotFoundError(f"RBM.load: no model file at {path}. Write one with rbm.save.")
         try:
-            with np.load(path, allow_pickle=False) as data:
+            with NpzArchive(path) as data:  # headers checked; closed on every path
                 arch = json.loads(str(data["architecture"][()]))
                 if not isinstance(arch, dict) or arch.get("format") != FORMAT:
                     raise ValueError(f"its architecture is not a {FORMAT}")
                 if arch.get("version") != FORMAT_VERSION:
                     raise ValueError(f"it has format version {arch.get('version')!r}")
+                check_declared_sizes(arch["config"], data, "its config")
                 model = cls(**arch["config"], rng=rng)
                 for key, p in model.params.items():
                     saved = data[key]

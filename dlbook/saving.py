@@ -40,7 +40,7 @@ import numpy as np
 
 from . import backend
 from . import layers as L
-from ._io import NpzArchive, atomic_write
+from ._io import NpzArchive, atomic_write, check_declared_sizes
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "build", "describe", "load", "load_weights", "save"]
 
@@ -127,46 +127,8 @@ def save(model: Any, path: str | Path) -> Path:
     return atomic_write(path, write)
 
 
-# A config integer up to this is allowed even when no array of the file is as large
-# (a pooling size, a stride); anything that allocates must match the file's arrays.
-_SMALL = 64
-
-
-def _largest_dimension(data: NpzArchive) -> int:
-    """The largest dimension of any parameter array in the file (from headers only)."""
-    dims = [n for name, (shape, _) in data.shapes.items() if name != "architecture" for n in shape]
-    return max(dims, default=0)
-
-
-def _check_config_sizes(desc: Any, largest: int, where: str) -> None:
-    """Refuse a layer description whose integers are larger than anything in the file.
-
-    A layer allocates its parameters when it is built: a 7 KB file declaring
-    ``Dense(10**7, 10**5)`` would cost terabytes before its arrays are compared.
-    Every size a layer allocates is a dimension of one of its saved arrays, so an
-    integer in its config above the file's largest dimension (and above
-    ``_SMALL``) means a damaged or hostile file.
-    """
-    config = desc.get("config") if isinstance(desc, dict) else None
-    bound = max(largest, _SMALL)
-
-    def walk(value: Any, key: str) -> None:
-        if isinstance(value, bool):
-            return
-        if isinstance(value, int) and abs(value) > bound:
-            raise ValueError(
-                f"{where} ({desc.get('class')!r}) declares {key} = {value}, larger than any "
-                f"array in the file (the largest dimension is {largest}); refused before "
-                "building it"
-            )
-        if isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v, key)
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, f"{key}.{k}" if key else str(k))
-
-    walk(config, "")
+def _name(desc: Any) -> str:
+    return str(desc.get("class")) if isinstance(desc, dict) else "?"
 
 
 def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
@@ -188,10 +150,9 @@ def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
                 f"it has format version {arch.get('version')!r}; this dlbook reads "
                 f"version {FORMAT_VERSION}"
             )
-        largest = _largest_dimension(data)
         layers, arrays = [], {}
         for i, desc in enumerate(arch["layers"]):
-            _check_config_sizes(desc, largest, f"layers[{i}]")
+            check_declared_sizes(desc, data, f"layers[{i}] ({_name(desc)})")
             layer = build(desc)
             for key, p in layer.params.items():
                 name = f"layers.{i}.{key}"
@@ -202,7 +163,7 @@ def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
                     raise ValueError(f"{name} has shape {shape}, the layer expects {p.shape}")
                 arrays[name] = data[name]
             layers.append(layer)
-        _check_config_sizes(arch["loss"], largest, "loss")
+        check_declared_sizes(arch["loss"], data, f"the loss ({_name(arch['loss'])})")
         loss = build(arch["loss"])
         extra = set(data.files) - set(arrays) - {"architecture"}
         if extra:

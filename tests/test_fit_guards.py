@@ -239,3 +239,27 @@ def test_a_diverged_epoch_with_validation_keeps_the_history_aligned():
         )
     assert all(len(v) == len(h) for v in h.history.values())
     assert math.isnan(h["val_loss"][-1])
+
+
+@pytest.mark.parametrize("kind", ["rbm", "dbn"])
+def test_rbm_and_dbn_files_declaring_huge_sizes_are_refused_before_allocating(tmp_path, kind):
+    """The same class of fault in the other model files of the book."""
+    from dlbook.dbn import DBN
+    from dlbook.rbm import RBM
+
+    path = tmp_path / f"{kind}.npz"
+    model = RBM(6, 4, rng=0) if kind == "rbm" else DBN([6, 4, 3], rng=0)
+    model.save(path)
+    arch, arrays = _architecture(path)
+    if kind == "rbm":
+        arch["config"]["n_hidden"] = 10**9  # 24 GB of weights from a 2 KB file
+    else:
+        arch["sizes"][1] = 10**9
+    _rewrite(path, arch, arrays)
+    loader = RBM.load if kind == "rbm" else DBN.load
+    with pytest.raises(ValueError, match="larger than any array in the file") as err:
+        loader(path)
+    assert str(path) in str(err.value)
+    path.write_bytes(path.read_bytes()[:-50])  # truncated: a clear error as well
+    with pytest.raises(ValueError, match=str(path.name)):
+        loader(path)
