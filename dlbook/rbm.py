@@ -515,22 +515,20 @@ class RBM:
             a_base = xp.log(p) - xp.log1p(-p)
         betas = _ais_betas(n_betas)
 
-        def log_p_star(v: Array, beta: float) -> Array:
-            x = beta * (v @ W + b)
-            return (1 - beta) * (v @ a_base) + beta * (v @ a) + softplus(x).sum(axis=1)
-
+        # log p*_β(v) = (1 − β) a_A·v + β a·v + Σ_j softplus(β x_j), x = v W + b. One
+        # product v W per temperature serves both the weight and the Gibbs step.
         v = (rng.random((n_runs, self.n_visible)) < sigmoid(a_base)).astype(np.float64)
-        log_w = -log_p_star(v, 0.0)
-        for beta in betas[1:-1]:
-            beta = float(beta)
-            log_w += log_p_star(v, beta)
-            h = (rng.random((n_runs, self.n_hidden)) < sigmoid(beta * (v @ W + b))).astype(
-                np.float64
-            )
-            pv = sigmoid((1 - beta) * a_base + beta * (h @ W.T + a))
-            v = (rng.random(pv.shape) < pv).astype(np.float64)
-            log_w -= log_p_star(v, beta)
-        log_w += log_p_star(v, 1.0)
+        log_w = xp.zeros(n_runs, dtype=np.float64)
+        for prev, beta in zip(betas[:-1], betas[1:], strict=True):
+            prev, beta = float(prev), float(beta)
+            x = v @ W + b  # (R, H)
+            va_base, va = v @ a_base, v @ a
+            log_w += (prev - beta) * va_base + (beta - prev) * va
+            log_w += softplus(beta * x).sum(axis=1) - softplus(prev * x).sum(axis=1)
+            if beta < 1.0:  # move v with a Gibbs step that leaves p_β unchanged
+                h = (rng.random((n_runs, self.n_hidden)) < sigmoid(beta * x)).astype(np.float64)
+                pv = sigmoid((1 - beta) * a_base + beta * (h @ W.T + a))
+                v = (rng.random(pv.shape) < pv).astype(np.float64)
         log_z_base = float(softplus(a_base).sum()) + self.n_hidden * math.log(2.0)
         lw = backend.to_cpu(log_w)
         shift = float(lw.max())
