@@ -286,3 +286,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+#: What each change bought, measured while tuning (RESULTS.md shows it under the results).
+TUNING_LOG = (Path(__file__).resolve().parent / "tuning_conv.md").read_text(encoding="utf-8")

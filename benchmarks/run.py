@@ -7,6 +7,10 @@
    character model against PyTorch (``lstm_step.py``); target ≤ 1.5×, aim ≤ 1.1×.
 3. The 256-128-100 MLP trained on full Fashion-MNIST when the data are on this
    machine (``fashion_mnist_mlp.py``), against the published test accuracy 0.8833.
+4. Conv2D forward+backward on LeNet's shapes and one LeNet training step (batch 64),
+   against PyTorch (``lenet_step.py``), target 1.5×, aim 1.2×; and chapter 05's
+   LeNet-style network on full Fashion-MNIST (``fashion_mnist_lenet.py``).
+   ``--only lenet`` measures just these and replaces their section of RESULTS.md.
 
 Every number written is measured in this run; RESULTS.md says when and where.
 
@@ -30,7 +34,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import fashion_mnist_lenet  # noqa: E402
 import fashion_mnist_mlp  # noqa: E402
+import lenet_step  # noqa: E402
 import lstm_step  # noqa: E402
 import mlp_epoch  # noqa: E402
 from _common import default_threads, have_module, machine  # noqa: E402
@@ -65,6 +71,7 @@ def collect(
     fmnist: dict[str, Any] | None = None
     if fashion:
         fmnist = fashion_mnist_mlp.run(epochs=fashion_epochs, threads=max(threads))
+    conv = collect_lenet(threads, rounds, 50 if epochs > 1 else 5, torch, fashion, fashion_epochs)
     try:
         load_after = os.getloadavg()
     except OSError:
@@ -78,7 +85,138 @@ def collect(
         "lstm": lstm,
         "fashion": fmnist,
         "fashion_epochs": fashion_epochs,
+        "lenet": conv["lenet"],
+        "fashion_lenet": conv["fashion_lenet"],
+        "lenet_steps": conv["lenet_steps"],
     }
+
+
+def collect_lenet(
+    threads: list[int], rounds: int, steps: int, torch: bool, fashion: bool, fashion_epochs: int
+) -> dict[str, Any]:
+    """The convolution benchmarks alone (``--only lenet``): LeNet shapes and Fashion-MNIST."""
+    started = dt.datetime.now(dt.timezone.utc)
+    info = machine()
+    t0 = time.perf_counter()
+    lenet = [lenet_step.run(k, rounds=rounds, steps=steps, torch=torch) for k in threads]
+    fl: dict[str, Any] | None = None
+    if fashion and fashion_epochs > 1:
+        fl = fashion_mnist_lenet.run(epochs=min(fashion_epochs, 30), threads=max(threads))
+    elif fashion:
+        fl = {"skipped": "a smoke run (--quick): the LeNet is not trained on Fashion-MNIST"}
+    try:
+        load_after = os.getloadavg()
+    except OSError:
+        load_after = None
+    return {
+        "started": started,
+        "seconds": time.perf_counter() - t0,
+        "machine": info,
+        "load_after": load_after,
+        "lenet": lenet,
+        "fashion_lenet": fl,
+        "lenet_steps": steps,
+    }
+
+
+BEGIN, END = "<!-- lenet:begin -->", "<!-- lenet:end -->"
+
+
+def lenet_block(res: dict[str, Any], command: str) -> str:
+    """The convolution section of RESULTS.md, between markers so that ``--only lenet`` can
+    replace it alone."""
+    when = res["started"].strftime("%Y-%m-%d %H:%M UTC")
+    load = res["machine"]["load_average"]
+    lines = [
+        BEGIN,
+        "## Convolution: Conv2D on LeNet's shapes and a LeNet training step, batch 64, float32",
+        "",
+        f"Measured on {when} by `{command}`; load average before: {_load(load)}, after: "
+        f"{_load(res['load_after'])}. Both sides start from the same weights and see the same "
+        "batches (see `lenet_step.py`): `conv1` is Conv2D(1, 6, 5, padding=2) on (64, 1, 28, 28) "
+        "without the input gradient, `conv2` is Conv2D(6, 16, 5) on (64, 6, 14, 14) with it, "
+        "`step` is forward, loss, backward and SGD with momentum for the whole network. Each "
+        f"side ran in fresh processes, alternating, {res['lenet_steps']} timed calls per process "
+        "after a warm-up.",
+        "",
+    ]
+    if load and load[0] > 0.5 * res["machine"]["usable_cpus"]:
+        lines += [
+            "> The machine was shared with other work during this run (1-minute load above half "
+            "the CPUs): medians are inflated, most for two threads per side. The fastest call of "
+            "each side (least disturbed) and the one-thread rows are the numbers to read.",
+            "",
+        ]
+    lines += [
+        "| threads | work | dlbook median (ms) | PyTorch median (ms) | ratio | paired ratio "
+        "| dlbook fastest (ms) | PyTorch fastest (ms) | ratio of fastest | target ≤ 1.5× |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in res["lenet"]:
+        for w, e in r["work"].items():
+            med, low = e["median_ms"], e["min_ms"]
+            if "ratio" not in e:
+                lines.append(
+                    f"| {r['threads']} | {w} | {med['dlbook']:.2f} | – | – | – | "
+                    f"{low['dlbook']:.2f} | – | – | – |"
+                )
+                continue
+            verdict = "**pass**" if e["ratio"] <= 1.5 else "**FAIL**"
+            if e["ratio"] <= 1.2:
+                verdict = "**pass** (and meets the aim ≤ 1.2×)"
+            lines.append(
+                f"| {r['threads']} | {w} | {med['dlbook']:.2f} | {med['torch']:.2f} | "
+                f"{e['ratio']:.2f} | {e['paired_ratio']:.2f} | {low['dlbook']:.2f} | "
+                f"{low['torch']:.2f} | {e['min_ratio']:.2f} | {verdict} |"
+            )
+    r0 = res["lenet"][0]
+    if "step" in r0["work"] and "torch" in r0["work"]["step"]["check"]:
+        c = r0["work"]["step"]["check"]
+        lines += [
+            "",
+            f"Check that both computed the same thing ({r0['threads']} thread(s)): loss on the "
+            f"first batch after the timed steps, dlbook {c['dlbook']:.6f}, PyTorch "
+            f"{c['torch']:.6f}.",
+        ]
+    lines += ["", "### Chapter 05's network on Fashion-MNIST", ""]
+    f = res["fashion_lenet"]
+    if f is None:
+        lines += ["Not run (`--no-fashion`).", ""]
+    elif "skipped" in f:
+        lines += [NOT_PRESENT, "", f"({f['skipped'].splitlines()[0]})", ""]
+    else:
+        lines += [
+            "LeNet-style network (6 and 16 filters of 5×5, 120-84-10), Adam η = 0.001, batch 64, "
+            "50,000 training images, 10,000 held out for validation, early stopping (patience "
+            '5), the best epoch\'s weights kept. The references are the "2 Conv+pooling" rows '
+            "of the Fashion-MNIST README's benchmark table (submitted, not re-tested): 0.916 for "
+            "TensorFlow's tutorial network (32 and 64 filters, a 1,024-unit layer, about 3.3 M "
+            "parameters) and 0.876 (Kashif Rasul).",
+            "",
+            "| parameters | epochs run | best epoch | validation accuracy | test accuracy | "
+            "references | time |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            f"| {f['parameters']:,} | {f['epochs_run']} | {f['best_epoch']} | "
+            f"{100 * f['val_accuracy']:.1f} % | **{100 * f['test_accuracy']:.2f} %** | "
+            f"{100 * f['reference_accuracy']:.1f} %, {100 * f['reference_small']:.1f} % | "
+            f"{f['seconds']:.0f} s ({f['seconds_per_epoch']:.1f} s/epoch, {f['threads']} "
+            "threads) |",
+            "",
+        ]
+    lines += [lenet_step.TUNING_LOG.strip(), END]
+    return "\n".join(lines)
+
+
+def write_lenet_block(path: Path, block: str) -> None:
+    """Replace the convolution section of ``path`` (or append it) with ``block``."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def _verdict(ratio: float) -> str:
@@ -104,7 +242,9 @@ def render(res: dict[str, Any], command: str) -> str:
         "# Benchmark results",
         "",
         f"Measured on {when} by `{command}` ({res['seconds']:.0f} s in all). Every",
-        "number below was computed in that run; see `benchmarks/README.md` for the method.",
+        "number below was computed in that run (except the convolution section's tuning log,",
+        "which records development measurements, and says so); see `benchmarks/README.md` for",
+        "the method.",
         "",
         "## Machine",
         "",
@@ -133,6 +273,8 @@ def render(res: dict[str, Any], command: str) -> str:
     lines += _mlp_section(res["mlp"], m["torch"])
     lines += lstm_step.render(res.get("lstm"))
     lines += _fashion_section(res["fashion"], res["fashion_epochs"])
+    if res.get("lenet") is not None:
+        lines += lenet_block(res, command).splitlines()
     return "\n".join(lines) + "\n"
 
 
@@ -351,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fashion-seeds", type=int, default=1, help="seeds 0..N-1 (--fashion-only)")
     p.add_argument("--output", type=Path, default=None, help=f"default {RESULTS.name}")
     p.add_argument("--strict", action="store_true", help=f"exit 1 when a ratio is > {TARGET}")
+    p.add_argument(
+        "--only", choices=["lenet"], default=None, help="measure one part; replace its section"
+    )
     a = p.parse_args(argv)
     q = a.quick
     threads = a.threads or [default_threads()]
@@ -361,6 +506,16 @@ def main(argv: list[str] | None = None) -> int:
     torch = have_module("torch") and not a.no_torch
     variants = mlp_epoch.VARIANTS if a.all_variants else ("fit",)
     command = " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
+    if a.only == "lenet":
+        conv = collect_lenet(threads, rounds, 5 if q else 50, torch, not a.no_fashion,
+                             fashion_epochs)  # fmt: skip
+        block = lenet_block(conv, command.strip())
+        print(block)
+        output = a.output or (None if q else RESULTS)
+        if output is not None:
+            write_lenet_block(output, block)
+            print(f"written: {output}")
+        return 0
     lstm_steps = None if a.no_lstm else (2 if q else 40)
     if a.fashion_only:
         out = a.output or RESULTS

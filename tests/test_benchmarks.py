@@ -106,3 +106,23 @@ def test_fashion_only_replaces_its_section_and_keeps_the_others(tmp_path, monkey
     assert "| 2 | 12 (100) | 9 | 88.0 % | 88.00 % |" in text
     assert "Test accuracy over 3 seeds: **87.00 % ± 1.00**" in text
     assert "Published: **88.33 %**" in text
+
+
+def test_lenet_step_matches_pytorch_and_writes_its_section(tmp_path):
+    """lenet_step: both sides compute the same loss; run.py --only lenet replaces its section."""
+    pytest.importorskip("torch", reason="PyTorch not installed (the bench extra): skipped")
+    lenet_step = _module("lenet_step")
+    res = lenet_step.run(threads=1, rounds=1, steps=2)
+    for work, e in res["work"].items():
+        assert e["check"]["dlbook"] == pytest.approx(e["check"]["torch"], rel=1e-4), work
+        assert e["ratio"] > 0 and e["min_ms"]["dlbook"] > 0
+    run = _module("run")
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# Benchmark results\n\nMLP numbers stay.\n", encoding="utf-8")
+    argv = ["--only", "lenet", "--quick", "--threads", "1", "--no-fashion", "--output", str(out)]
+    assert run.main(argv) == 0
+    assert run.main(argv) == 0  # a second run replaces the section, it does not add one
+    text = out.read_text(encoding="utf-8")
+    assert "MLP numbers stay." in text
+    assert text.count(run.BEGIN) == 1 and text.count(run.END) == 1
+    assert "| 1 | conv2 |" in text and "Tuning log" in text
