@@ -96,14 +96,15 @@ _BLAS: Any = None  # threadpoolctl's controller, made on first use; False where 
 
 @contextlib.contextmanager
 def _one_blas_thread(xp: Any) -> Iterator[None]:
-    """Run the time loop's small matrix products on one BLAS thread (NumPy only).
+    """Run a recurrent layer's matrix products on one BLAS thread (NumPy only).
 
     One step multiplies (N, H) by (H, 4H): for N = 32, H = 128 about 4 MFLOP, too
     little to share between threads. With two OpenBLAS threads each step waits for
     the other thread to wake; on a busy machine this made a forward+backward pass 10×
-    slower (700–1800 ms instead of 69 ms, measured for benchmarks/lstm_step.py). The
-    large products outside the loop (all input projections, the weight gradients)
-    keep every thread.
+    slower (700–1800 ms instead of 69 ms, measured for benchmarks/lstm_step.py), and
+    a small layer's backward pass 600× slower (500 ms instead of 0.8 ms). The few
+    large products (all input projections at once, the weight gradients) lose little
+    on one thread: about a millisecond for the benchmark's LSTM.
     """
     global _BLAS
     if xp is not np:
@@ -194,6 +195,10 @@ class RNN(L.Layer):
         self, x: Array, h0: Array = None, train: bool = False
     ) -> Array:
         """Hidden states of all steps, shape (N, T, H), for x of shape (N, T, D)."""
+        with _one_blas_thread(backend.array_module(x)):
+            return self._forward(x, h0)
+
+    def _forward(self, x: Array, h0: Array) -> Array:
         _check_sequence("RNN", x, self.input_size)
         Wx, Wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
         if x.dtype != Wx.dtype:
@@ -203,18 +208,21 @@ class RNN(L.Layer):
         hs = xp.empty((t + 1, n, self.hidden_size), dtype=Wx.dtype)
         hs[0] = _state("RNN", "h0", h0, (n, self.hidden_size), Wx)
         a = _input_projection(x, Wx, b)  # (T, N, H): x_t Wx + b for every t
-        with _one_blas_thread(xp):
-            for s in range(t):
-                h = hs[s + 1]
-                xp.matmul(hs[s], Wh, out=h)  # (N, H) @ (H, H)
-                h += a[s]
-                xp.tanh(h, out=h)  # h_t = tanh(x_t Wx + h_{t−1} Wh + b)
+        for s in range(t):
+            h = hs[s + 1]
+            xp.matmul(hs[s], Wh, out=h)  # (N, H) @ (H, H)
+            h += a[s]
+            xp.tanh(h, out=h)  # h_t = tanh(x_t Wx + h_{t−1} Wh + b)
         self.x, self.hs = x, hs
         self.h_n = hs[t].copy()
         return hs[1:].transpose(1, 0, 2).copy()  # (N, T, H)
 
     def backward(self, dout: Array) -> Array:
         """BPTT: fills dWx, dWh, db and ``dh0``; returns dx of shape (N, T, D)."""
+        with _one_blas_thread(backend.array_module(dout)):
+            return self._backward(dout)
+
+    def _backward(self, dout: Array) -> Array:
         L._check_cached(self, self.hs)
         n, t, _ = self.x.shape
         L._check_dout(self, dout, (n, t, self.hidden_size))
@@ -223,13 +231,12 @@ class RNN(L.Layer):
         hs = self.hs
         da = xp.ascontiguousarray(dout.transpose(1, 0, 2))  # (T, N, H), becomes ∂C/∂a_t
         dh = xp.zeros((n, self.hidden_size), dtype=Wh.dtype)  # from step t+1
-        with _one_blas_thread(xp):
-            for s in range(t - 1, -1, -1):
-                g = da[s]
-                g += dh  # ∂C/∂h_t: from the output at t and from step t+1
-                h = hs[s + 1]
-                g *= 1.0 - h * h  # tanh' = 1 − h²
-                dh = xp.matmul(g, Wh.T)  # ∂C/∂h_{t−1} through Wh
+        for s in range(t - 1, -1, -1):
+            g = da[s]
+            g += dh  # ∂C/∂h_t: from the output at t and from step t+1
+            h = hs[s + 1]
+            g *= 1.0 - h * h  # tanh' = 1 − h²
+            dh = xp.matmul(g, Wh.T)  # ∂C/∂h_{t−1} through Wh
         self.dh0 = dh
         da2 = da.reshape(t * n, -1)
         xp.matmul(hs[:t].reshape(t * n, -1).T, da2, out=self.grads["Wh"])  # Σ_t h_{t−1}ᵀ a_t
@@ -328,6 +335,10 @@ class LSTM(L.Layer):
         self, x: Array, h0: Array = None, c0: Array = None, train: bool = False
     ) -> Array:
         """Hidden states of all steps, shape (N, T, H), for x of shape (N, T, D)."""
+        with _one_blas_thread(backend.array_module(x)):
+            return self._forward(x, h0, c0)
+
+    def _forward(self, x: Array, h0: Array, c0: Array) -> Array:
         _check_sequence("LSTM", x, self.input_size)
         Wx, Wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
         if x.dtype != Wx.dtype:
@@ -345,32 +356,35 @@ class LSTM(L.Layer):
         scale = xp.full((4 * h_,), 0.5, dtype=Wx.dtype)
         scale[2 * h_ : 3 * h_] = 1.0
         tmp = xp.empty((n, 4 * h_), dtype=Wx.dtype)
-        with _one_blas_thread(xp):
-            for s in range(t):
-                a = gates[s]
-                xp.matmul(hs[s], Wh, out=tmp)  # (N, H) @ (H, 4H)
-                a += tmp
-                a *= scale
-                xp.tanh(a, out=a)
-                ifo = a[:, : 2 * h_]  # i, f
-                ifo += 1.0
-                ifo *= 0.5
-                o = a[:, 3 * h_ :]
-                o += 1.0
-                o *= 0.5
-                i, f, g = a[:, :h_], a[:, h_ : 2 * h_], a[:, 2 * h_ : 3 * h_]
-                c = cs[s + 1]
-                xp.multiply(f, cs[s], out=c)
-                c += i * g  # c_t = f ⊙ c_{t−1} + i ⊙ g
-                tc = tanh_c[s]
-                xp.tanh(c, out=tc)
-                xp.multiply(o, tc, out=hs[s + 1])  # h_t = o ⊙ tanh(c_t)
+        for s in range(t):
+            a = gates[s]
+            xp.matmul(hs[s], Wh, out=tmp)  # (N, H) @ (H, 4H)
+            a += tmp
+            a *= scale
+            xp.tanh(a, out=a)
+            ifo = a[:, : 2 * h_]  # i, f
+            ifo += 1.0
+            ifo *= 0.5
+            o = a[:, 3 * h_ :]
+            o += 1.0
+            o *= 0.5
+            i, f, g = a[:, :h_], a[:, h_ : 2 * h_], a[:, 2 * h_ : 3 * h_]
+            c = cs[s + 1]
+            xp.multiply(f, cs[s], out=c)
+            c += i * g  # c_t = f ⊙ c_{t−1} + i ⊙ g
+            tc = tanh_c[s]
+            xp.tanh(c, out=tc)
+            xp.multiply(o, tc, out=hs[s + 1])  # h_t = o ⊙ tanh(c_t)
         self.x, self.hs, self.cells, self.gates, self.tanh_c = x, hs, cs, gates, tanh_c
         self.h_n, self.c_n = hs[t].copy(), cs[t].copy()
         return hs[1:].transpose(1, 0, 2).copy()  # (N, T, H)
 
     def backward(self, dout: Array) -> Array:
         """BPTT: fills dWx, dWh, db, ``dh0`` and ``dc0``; returns dx of shape (N, T, D)."""
+        with _one_blas_thread(backend.array_module(dout)):
+            return self._backward(dout)
+
+    def _backward(self, dout: Array) -> Array:
         L._check_cached(self, self.hs)
         n, t, _ = self.x.shape
         h_ = self.hidden_size
@@ -382,35 +396,34 @@ class LSTM(L.Layer):
         dh = xp.zeros((n, h_), dtype=Wh.dtype)  # ∂C/∂h_t from step t+1
         dc = xp.zeros((n, h_), dtype=Wh.dtype)  # ∂C/∂c_t from step t+1
         tmp = xp.empty((n, h_), dtype=Wh.dtype)
-        with _one_blas_thread(xp):
-            for s in range(t - 1, -1, -1):
-                gate = self.gates[s]
-                i, f, g, o = (gate[:, k * h_ : (k + 1) * h_] for k in range(4))
-                tc = self.tanh_c[s]
-                dh += dht[s]  # ∂C/∂h_t
-                d = da[s]
-                di, df, dg, do = (d[:, k * h_ : (k + 1) * h_] for k in range(4))
-                xp.multiply(dh, tc, out=do)  # ∂C/∂o
-                xp.multiply(tc, tc, out=tmp)
-                xp.subtract(1.0, tmp, out=tmp)  # tanh' = 1 − tanh²(c)
-                tmp *= o
-                tmp *= dh
-                dc += tmp  # ∂C/∂c_t = from c_{t+1} + through h_t
-                xp.multiply(dc, g, out=di)
-                xp.multiply(dc, i, out=dg)
-                xp.multiply(dc, self.cells[s], out=df)
-                dc *= f  # ∂C/∂c_{t−1} = ∂C/∂c_t ⊙ f
-                # through the nonlinearities: σ' = s (1 − s), tanh' = 1 − g²
-                xp.multiply(i, 1.0 - i, out=tmp)
-                di *= tmp
-                xp.multiply(f, 1.0 - f, out=tmp)
-                df *= tmp
-                xp.multiply(o, 1.0 - o, out=tmp)
-                do *= tmp
-                xp.multiply(g, g, out=tmp)
-                xp.subtract(1.0, tmp, out=tmp)
-                dg *= tmp
-                dh = xp.matmul(d, Wh.T)  # ∂C/∂h_{t−1} through Wh, (N, 4H) @ (4H, H)
+        for s in range(t - 1, -1, -1):
+            gate = self.gates[s]
+            i, f, g, o = (gate[:, k * h_ : (k + 1) * h_] for k in range(4))
+            tc = self.tanh_c[s]
+            dh += dht[s]  # ∂C/∂h_t
+            d = da[s]
+            di, df, dg, do = (d[:, k * h_ : (k + 1) * h_] for k in range(4))
+            xp.multiply(dh, tc, out=do)  # ∂C/∂o
+            xp.multiply(tc, tc, out=tmp)
+            xp.subtract(1.0, tmp, out=tmp)  # tanh' = 1 − tanh²(c)
+            tmp *= o
+            tmp *= dh
+            dc += tmp  # ∂C/∂c_t = from c_{t+1} + through h_t
+            xp.multiply(dc, g, out=di)
+            xp.multiply(dc, i, out=dg)
+            xp.multiply(dc, self.cells[s], out=df)
+            dc *= f  # ∂C/∂c_{t−1} = ∂C/∂c_t ⊙ f
+            # through the nonlinearities: σ' = s (1 − s), tanh' = 1 − g²
+            xp.multiply(i, 1.0 - i, out=tmp)
+            di *= tmp
+            xp.multiply(f, 1.0 - f, out=tmp)
+            df *= tmp
+            xp.multiply(o, 1.0 - o, out=tmp)
+            do *= tmp
+            xp.multiply(g, g, out=tmp)
+            xp.subtract(1.0, tmp, out=tmp)
+            dg *= tmp
+            dh = xp.matmul(d, Wh.T)  # ∂C/∂h_{t−1} through Wh, (N, 4H) @ (4H, H)
         self.dh0, self.dc0 = dh, dc
         da2 = da.reshape(t * n, 4 * h_)
         xp.matmul(self.hs[:t].reshape(t * n, h_).T, da2, out=self.grads["Wh"])

@@ -126,3 +126,22 @@ def test_lenet_step_matches_pytorch_and_writes_its_section(tmp_path):
     assert "MLP numbers stay." in text
     assert text.count(run.BEGIN) == 1 and text.count(run.END) == 1
     assert "| 1 | conv2 |" in text and "Tuning log" in text
+
+
+def test_lstm_section_replaces_itself_and_keeps_the_rest(tmp_path):
+    lstm_step = _module("lstm_step")
+    res = {
+        "threads": 1,
+        "rounds": 1,
+        "steps": 1,
+        "torch": False,
+        "work": {"lstm": {"median_s": {"dlbook": 0.01}}},
+    }
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# Benchmark results\n\n## MLP\n\nmlp\n\n## Fashion-MNIST\n\nfm\n")
+    for _ in range(2):
+        lstm_step.write_section(path, res, "today", "cmd", "1.0", "2.0")
+    text = path.read_text()
+    assert text.count("## LSTM") == 1 and "## MLP" in text and "## Fashion-MNIST" in text
+    assert text.index("## LSTM") < text.index("## Fashion-MNIST")
+    assert "shared with other jobs" in text
