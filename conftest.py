@@ -6,6 +6,10 @@
   outputs reproduce on any x86-64 machine: see tools/notebook_env.py.
 - stderr is not compared under nbval: warnings and library chatter differ between
   installs, while the book's evidence is in stdout and displayed results.
+- Progress bars are not compared either: a chapter run and saved in JupyterLab holds
+  tqdm's widgets (the bars are on there), the test run has none (they are off). Those
+  outputs are dropped from both sides, and the stdout around them joined again, so
+  that a reader's saved chapter still passes ``make test`` (tests/test_lab_saved.py).
 - ``# NBVAL_IGNORE_OUTPUT: reason`` is honoured: nbval itself only knows the bare
   marker, and the book asks every ignored cell to say why on that same line.
 - Each chapter's execution time is printed at the end of the run.
@@ -62,17 +66,53 @@ def _ignore_stderr_in_nbval() -> None:
     original = IPyNbCell.compare_outputs
 
     def compare_outputs(self, test, ref, skip_compare=None):
-        def keep(outputs):
-            return [
-                o
-                for o in outputs
-                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
-
-        return original(self, keep(test), keep(ref), skip_compare)
+        return original(self, comparable_outputs(test), comparable_outputs(ref), skip_compare)
 
     compare_outputs._dlbook_ignores_stderr = True  # type: ignore[attr-defined]
     IPyNbCell.compare_outputs = compare_outputs
+
+
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# tqdm's text form of a bar, which its notebook widget gives as text/plain:
+# "fit:  40%|████      | 252/630 [00:01<00:02, 180.2batch/s, loss 0.31 ...]"
+_PROGRESS_TEXT = re.compile(r"^[^\n|]*\d+%\|[^|\n]*\|\s*\d+(\.\d+)?[kMG]?/\S+\s*\[")
+
+
+def is_progress_bar(output) -> bool:
+    """True for a progress bar's output: tqdm's notebook widget (or its text on stderr)."""
+    if output.get("output_type") not in ("display_data", "update_display_data"):
+        return False
+    data = output.get("data", {})
+    text = data.get("text/plain", "")
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return _WIDGET_VIEW in data and bool(_PROGRESS_TEXT.match(text.strip()))
+
+
+def comparable_outputs(outputs):
+    """The outputs nbval compares: no stderr, no progress bars, adjacent stdout joined."""
+    kept = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and o.get("name") == "stderr":
+            continue
+        if is_progress_bar(o):
+            continue
+        if (
+            kept
+            and o.get("output_type") == "stream"
+            and kept[-1].get("output_type") == "stream"
+            and kept[-1].get("name") == o.get("name")
+        ):
+            joined = dict(kept[-1])
+            joined["text"] = _text(kept[-1]) + _text(o)
+            kept[-1] = type(o)(joined) if isinstance(o, dict) else joined
+            continue
+        kept.append(o)
+    return kept
+
+
+def _text(output) -> str:
+    text = output.get("text", "")
+    return "".join(text) if isinstance(text, list) else str(text)
 
 
 def pytest_runtest_logreport(report):

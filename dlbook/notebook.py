@@ -63,6 +63,9 @@ def _style_figures() -> None:
             "font.size": 10,
         }
     )
+    from .plots.fonts import use_korean_font  # noqa: PLC0415
+
+    use_korean_font()  # Korean labels render without a system CJK font
 
 
 def source_of(obj: Any) -> str:

@@ -38,7 +38,7 @@ import numpy as np
 from . import backend
 from ._io import NpzArchive, atomic_write, check_declared_sizes
 from .functions import sigmoid
-from .training import progress_enabled
+from .progressbar import Bar, progress_enabled
 
 __all__ = ["RBM"]
 
@@ -348,7 +348,7 @@ class RBM:
         vel = self._velocity
         n_batches = -(-n // batch_size)
         show = progress_enabled() if progress is None else progress
-        bar = _progress_bar(epochs * n_batches) if show else None
+        bar = Bar(epochs * n_batches, "RBM.fit") if show else None
         for _ in range(epochs):
             start = time.perf_counter()
             order = rng.permutation(n)
@@ -375,12 +375,12 @@ class RBM:
                     bar.update(1)
             self._record(monitor)
             if bar is not None:
-                bar.set_postfix_str(
+                bar.metrics(
                     f"recon {self.history['reconstruction_error'][-1]:.3g}  "
                     f"{time.perf_counter() - start:.1f} s/epoch"
                 )
         if bar is not None:
-            bar.close()
+            bar.finish()
         return self
 
     def _record(self, monitor: Array) -> None:
@@ -634,9 +634,3 @@ def _ais_betas(n: int) -> np.ndarray:
             np.linspace(0.9, 1.0, n3 + 1),
         ]
     )
-
-
-def _progress_bar(total: int) -> Any:
-    from tqdm.auto import tqdm  # noqa: PLC0415  (only when a bar is shown)
-
-    return tqdm(total=total, unit="batch", desc="RBM.fit", leave=True)

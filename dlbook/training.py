@@ -15,7 +15,6 @@ Built in chapter 03 (the loop) and chapter 04 (validation, early stopping).
 from __future__ import annotations
 
 import math
-import os
 import time
 import warnings
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from . import backend, optim
 from .history import History, fmt_metric
 from .inputs import check_int, prepare
+from .progressbar import Bar, progress_enabled
 
 __all__ = ["EarlyStopping", "LastFinite", "evaluate", "fit", "progress_enabled"]
 
@@ -211,17 +211,6 @@ class LastFinite:
         )
 
 
-def progress_enabled() -> bool:
-    """False under tests and CI (``DLBOOK_PROGRESS=0``), so stored outputs stay stable."""
-    return os.environ.get("DLBOOK_PROGRESS", "1") not in ("0", "false", "no")
-
-
-def _progress_bar(total: int) -> Any:
-    from tqdm.auto import tqdm  # noqa: PLC0415  (only when a bar is shown)
-
-    return tqdm(total=total, unit="batch", desc="fit", leave=True)
-
-
 def _postfix(values: dict[str, float]) -> str:
     return "  ".join(f"{k.replace('_', ' ')} {fmt_metric(k, v)}" for k, v in values.items())
 
@@ -240,7 +229,8 @@ def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 3
     gen = backend.default_rng(rng)
     history = History(validation=val is not None)
     show = progress_enabled() if progress is None else bool(progress)
-    bar = _progress_bar(epochs * -(-len(data[0]) // batch_size)) if show else None
+    bar = Bar(epochs * -(-len(data[0]) // batch_size), "fit") if show else None
+    stop_reason, failed, why = None, False, ""
     try:
         for epoch in range(1, epochs + 1):
             start_time = time.perf_counter()
@@ -252,6 +242,8 @@ def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 3
                 if val is not None:  # not measured: the epoch's weights are gone
                     values.update(val_loss=math.nan, val_accuracy=math.nan)
                 history.record(time.perf_counter() - start_time, **values)
+                stop_reason, failed = f"stopped (epoch {epoch}/{epochs})", True
+                why = "the loss diverged; the last finite weights were restored"
                 break
             if val is not None:
                 v = evaluate(model, *val, batch_size=max(batch_size, 1024))
@@ -259,12 +251,14 @@ def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 3
             backend.synchronize()
             history.record(time.perf_counter() - start_time, **values)
             if bar is not None:
-                bar.set_postfix_str(_postfix(values), refresh=False)
+                bar.metrics(_postfix(values))
             if stopper.update(values.get("val_loss", math.nan), epoch, epochs):
+                stop_reason = f"stopped early (epoch {epoch}/{epochs})"
+                why = f"no better val loss in {stopper.patience} epochs"
                 break
     finally:
         if bar is not None:
-            bar.close()
+            bar.finish(stop_reason, failed=failed, why=why)
     stopper.restore()
     history.stopped_early = stopper.stopped
     return history

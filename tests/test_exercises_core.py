@@ -300,7 +300,22 @@ def test_solution_is_the_dedented_reference_source():
     ex = Exercise("01.nested", "t", "p", nested_reference, lambda fn: None)
     text = ex.solution()
     assert text.startswith("def nested_reference(z):\n    return np.where")
-    assert make_step().solution().startswith("def _step_reference(z):")
+    # the package's private name is not shown: the leading underscore goes, and with the
+    # reader's function (or its name) the solution takes that name, recursion included
+    assert make_step().solution().startswith("def step_reference(z):")
+
+    def step(z):
+        raise NotImplementedError
+
+    assert make_step().solution(like=step).startswith("def step(z):\n")
+    assert make_step().solution(like="my_step").startswith("def my_step(z):")
+    assert make_step().solution(like=lambda z: z).startswith("def step_reference(z):")
+
+    def _fact(n):
+        return 1 if n <= 1 else n * _fact(n - 1)
+
+    shown = Exercise("01.fact", "t", "p", _fact, lambda fn: None).solution(like="fact")
+    assert "return 1 if n <= 1 else n * fact(n - 1)" in shown and "_fact" not in shown
 
 
 def test_handle_names_the_chapter_module(monkeypatch):
@@ -339,7 +354,7 @@ def test_quiz_answers():
         "✗ 00.first_neuron: option 0 ('Rosenblatt') is not the answer. Think of 1943."
     )
     assert q.evaluate(None).status == "not attempted"
-    assert q.evaluate(5).message == "choose an option number from 0 to 2, got 5"
+    assert q.evaluate(5).message.startswith("choose an option number from 0 to 2, got 5")
     assert "not one of the options" in q.evaluate("Minsky").message
     assert q.evaluate(True).status == "failed"
     assert q.solution().startswith("Answer 1) McCulloch and Pitts")
@@ -356,7 +371,8 @@ def test_quiz_check_prints_one_line(capsys):
 
 
 def _texts(output):
-    return "".join(o.get("text", "") for o in output.outputs)
+    """What a panel's feedback area shows, as text (it is an HTML widget)."""
+    return output.text
 
 
 def test_exercise_panel_buttons_headless():
@@ -371,15 +387,73 @@ def test_exercise_panel_buttons_headless():
     panel.hint_button.click()
     assert _texts(panel.output) == "Hint 2/3: The formula.\n"
     panel.solution_button.click()
-    assert _texts(panel.output).startswith("def _step_reference(z):")
+    assert _texts(panel.output).startswith("def _step_strict(z):")  # the reader's name
+    assert "word-break: normal" in panel.output.value  # wraps between words, not inside
+
+
+def test_hints_are_counted_per_panel():
+    pytest.importorskip("ipywidgets")
+    ex = make_step()
+    first = ex.panel(_step_strict)
+    first.hint_button.click()
+    first.hint_button.click()
+    first.hint_button.click()
+    assert _texts(first.output).startswith("Hint 3/3")
+    second = ex.panel(_step_strict)  # a second panel of the same exercise starts afresh
+    second.hint_button.click()
+    assert _texts(second.output) == "Hint 1/3: The idea.\n"
+
+
+def test_panel_prints_the_plain_check_once_and_shows_a_static_view(capsys):
+    pytest.importorskip("ipywidgets")
+    ex = make_step()
+    panel = ex.panel(_step_strict)
+    assert capsys.readouterr().out == str(ex.evaluate(_step_strict)) + "\n"
+    bundle = panel._repr_mimebundle_()
+    assert bundle["text/plain"] == "<exercise panel 01.step_function: Check / Hint / Solution>"
+    assert "01.step_function" in bundle["text/html"] and "VBox" not in bundle["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_invalid_submissions_are_not_counted(monkeypatch):
+    recorded = []
+    monkeypatch.setattr(core.progress, "record", lambda i, status: recorded.append(status))
+    ex, q = make_step(), make_quiz()
+    for bad in ("step", 7):
+        assert ex.check(bad).status == "failed"
+    for bad in (7, "no such option", 1.5):
+        assert q.check(bad).status == "failed"
+    assert recorded == []
+    ex.check(_step_strict)
+    q.check(0)
+    assert recorded == ["failed", "failed"]
+
+
+def test_plain_repl_shows_the_line_once_and_texts_without_quotes(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
+    monkeypatch.setattr(sys, "displayhook", sys.__displayhook__)
+    ex = make_step()
+    result = ex.check(_step_strict)
+    assert capsys.readouterr().out == ""  # the REPL echoes the returned Result instead
+    assert repr(result) == str(result)
+    hint = ex.hint()
+    assert repr(hint) == "Hint 1/3: The idea." and "\\n" not in repr(ex.solution())
 
 
 def test_quiz_panel_headless():
     pytest.importorskip("ipywidgets")
     q = make_quiz()
     panel = q.panel()
-    panel.check_button.click()
-    assert _texts(panel.output) == "· 00.first_neuron: not attempted yet\n"
+    panel.check_button.click()  # nothing chosen: asked to choose, nothing recorded
+    assert (
+        _texts(panel.output)
+        == "· 00.first_neuron: choose one of the options above, then press Check.\n"
+    )
+    panel.hint_button.click()
+    assert _texts(panel.output) == "Hint 1/1: Think of 1943.\n"
+    panel.solution_button.click()
+    assert _texts(panel.output).startswith("Answer 1) McCulloch and Pitts")
+    assert q.panel(1).radio.index == 1  # an answer given in code is preselected
     panel.radio.index = 1
     panel.check_button.click()
     assert _texts(panel.output).startswith("✓ 00.first_neuron: right")

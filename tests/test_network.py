@@ -431,20 +431,20 @@ def test_progress_bar_follows_dlbook_progress(monkeypatch):
     made = []
 
     class Bar:
-        def __init__(self, total):
+        def __init__(self, total, desc):
             self.total, self.n, self.closed = total, 0, False
             made.append(self)
 
         def update(self, k):
             self.n += k
 
-        def set_postfix_str(self, text, refresh=True):
+        def metrics(self, text):
             self.postfix = text
 
-        def close(self):
+        def finish(self, reason=None, *, failed=False, why=""):
             self.closed = True
 
-    monkeypatch.setattr(training, "_progress_bar", Bar)
+    monkeypatch.setattr(training, "Bar", Bar)
     x, y = blobs(n=50)
     monkeypatch.setenv("DLBOOK_PROGRESS", "0")
     mlp().fit(x, y, epochs=2, batch_size=20)

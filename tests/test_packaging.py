@@ -28,7 +28,8 @@ def conda_requirements() -> dict[str, str]:
     deps = {}
     text = (ROOT / "environment.yml").read_text()
     for line in text.split("dependencies:", 1)[1].splitlines():
-        m = re.match(r"\s{2}- ([^\s:#]+)\s*$", line)
+        # conda packages (two spaces), and those only pip has (six spaces, under "pip:")
+        m = re.match(r"(?:\s{2}|\s{6})- ([^\s:#.-][^\s:#]*)\s*$", line)
         if m:
             name, pin = _norm(m.group(1))
             if name not in ("python", "pip"):

@@ -85,6 +85,9 @@ class Result:
     status: Status
     message: str
     tip: str = ""
+    counted: bool = True
+    """False for a submission that is not an answer (a string where a function is expected,
+    an option number that does not exist): shown to the reader, not recorded as an attempt."""
 
     @property
     def passed(self) -> bool:
@@ -96,6 +99,10 @@ class Result:
         if self.tip and self.status == "failed":
             line += ("" if line.endswith((".", "?", "!")) else ".") + " " + self.tip
         return line
+
+    def __repr__(self) -> str:
+        """The line itself, so that a plain REPL echoing a returned Result shows it once."""
+        return str(self)
 
     def _ipython_display_(self) -> None:
         """Show nothing: :meth:`Exercise.check` has printed the line already."""
@@ -111,10 +118,34 @@ class Result:
 
 
 class Text(str):
-    """A string that a notebook shows as plain text (no quotes): hints and solutions."""
+    """A string that shows as plain text (no quotes, real line breaks): hints and solutions.
+
+    In a notebook and in a plain Python REPL alike, ``ex.hint()`` as the last expression
+    shows the hint's text, not ``'Hint 1/3: ...\\n...'``.
+    """
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(str(self))
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _plain_repl() -> bool:
+    """True in Python's own interactive prompt, which echoes the repr of a returned value.
+
+    There ``check`` does not print: the REPL shows the returned Result's line (its repr),
+    so the line appears once. IPython and Jupyter replace ``sys.displayhook``.
+    """
+    return hasattr(sys, "ps1") and sys.displayhook is sys.__displayhook__
+
+
+def _report(result: Result) -> None:
+    """Record an attempt (unless it was no answer at all) and print the line once."""
+    if result.counted:
+        _record(result)
+    if not _plain_repl():
+        print(result, flush=True)
 
 
 def _record(result: Result) -> None:
@@ -219,7 +250,14 @@ class Exercise:
         if fn is None or fn is Ellipsis:
             return Result(self.id, "not attempted", NOT_ATTEMPTED)
         if not callable(fn):
-            return self._failed(f"expected a function, got {type(fn).__name__}")
+            return Result(
+                self.id,
+                "failed",
+                f"expected a function, got {type(fn).__name__} (pass your function's name "
+                f"without calling it: {self._handle()}.check(my_function)); "
+                "not counted as an attempt",
+                counted=False,
+            )
         if time_limit is DEFAULT:
             return self._evaluate(fn)
         with limits.per_case(time_limit):  # type: ignore[arg-type]
@@ -263,8 +301,7 @@ class Exercise:
         ``time_limit``: seconds per case, as in :meth:`evaluate`.
         """
         result = self.evaluate(fn, time_limit=time_limit)
-        _record(result)
-        print(result, flush=True)
+        _report(result)
         return result
 
     def _failed(self, message: str) -> Result:
@@ -304,24 +341,37 @@ class Exercise:
             text += "\n(That was the last hint; .solution() shows a reference solution.)"
         return Text(text)
 
-    def solution(self) -> Text:
-        """The source of the reference solution, dedented."""
+    def solution(self, like: Any = None) -> Text:
+        """The source of the reference solution, dedented, under the reader's function name.
+
+        ``like`` is the reader's function (or its name): the solution is shown as
+        ``def step(z):`` when the reader wrote ``step``, not under the package's private
+        name. Without it, the reference's name loses its leading underscores.
+        """
+        ref_name = getattr(self.reference, "__name__", "")
         try:
-            return Text(textwrap.dedent(inspect.getsource(self.reference)).rstrip("\n"))
+            source = textwrap.dedent(inspect.getsource(self.reference)).rstrip("\n")
         except (OSError, TypeError):
             name = getattr(self.reference, "__qualname__", type(self.reference).__name__)
             return Text(f"(the source of {name} is not available)")
+        new_name = _reader_name(like) or ref_name.lstrip("_")
+        if ref_name.isidentifier() and new_name and new_name != ref_name:
+            source = re.sub(rf"(?<![\w.]){re.escape(ref_name)}(?!\w)", new_name, source)
+        return Text(source)
 
     def panel(self, fn: Any = None) -> Any:
-        """Prompt, **Check** / **Hint** / **Solution** buttons and an output area (ipywidgets).
+        """:meth:`check`, then the panel: prompt, **Check** / **Hint** / **Solution** buttons.
 
-        The buttons call :meth:`evaluate`, :meth:`hint` and :meth:`solution`; the
-        returned ``VBox`` has ``.check_button``, ``.hint_button``, ``.solution_button``
-        and ``.output``. Without ipywidgets it prints the check and says how to get
-        hints, and returns ``None``. Re-run the cell after editing ``fn``.
+        The one call a chapter makes: the printed check line is the plain result that
+        scripts, ``dlbook grade`` and strict ``nbval`` read; the panel below it is for the
+        reader. The buttons call :meth:`evaluate`, :meth:`hint` and :meth:`solution`
+        (hints are counted per panel); the returned ``VBox`` has ``.check_button``,
+        ``.hint_button``, ``.solution_button`` and ``.output``. Without ipywidgets it
+        says how to get hints and returns ``None``. Re-run the cell after editing ``fn``.
         """
         from .widgets import exercise_panel  # noqa: PLC0415  (ipywidgets is optional)
 
+        self.check(fn)
         return exercise_panel(self, fn)
 
 
@@ -535,7 +585,9 @@ class Quiz:
                 return Result(
                     self.id,
                     "failed",
-                    f"{choice!r} is not one of the options; give its number (0 to {n - 1})",
+                    f"{choice!r} is not one of the options; give its number (0 to {n - 1}); "
+                    "not counted as an attempt",
+                    counted=False,
                 )
             index = matches[0]
         elif isinstance(choice, bool) or not hasattr(choice, "__index__"):
@@ -543,13 +595,18 @@ class Quiz:
                 self.id,
                 "failed",
                 f"expected an option number (0 to {n - 1}) or its text, "
-                f"got {type(choice).__name__}",
+                f"got {type(choice).__name__}; not counted as an attempt",
+                counted=False,
             )
         else:
             index = int(choice.__index__())
             if not 0 <= index < n:
                 return Result(
-                    self.id, "failed", f"choose an option number from 0 to {n - 1}, got {index}"
+                    self.id,
+                    "failed",
+                    f"choose an option number from 0 to {n - 1}, got {index}; "
+                    "not counted as an attempt",
+                    counted=False,
                 )
         if index == self.answer:
             return Result(self.id, "passed", f"right: {self.explanation}")
@@ -563,8 +620,7 @@ class Quiz:
     def check(self, choice: Any = None) -> Result:
         """Check a choice, print one line, record the attempt, return the Result. Never raises."""
         result = self.evaluate(choice)
-        _record(result)
-        print(result, flush=True)
+        _report(result)
         return result
 
     def hint(self, level: int | None = None) -> Text:
@@ -577,15 +633,43 @@ class Quiz:
         """The right option and why."""
         return Text(f"Answer {self.answer}) {self.options[self.answer]}\n{self.explanation}")
 
-    def panel(self) -> Any:
-        """Radio buttons, a **Check** button and an output area (ipywidgets).
+    def panel(self, choice: Any = None) -> Any:
+        """:meth:`check` of ``choice``, then the question with radio buttons and **Check**.
 
-        The returned ``VBox`` has ``.radio``, ``.check_button`` and ``.output``.
-        Without ipywidgets it prints the question and how to answer, and returns ``None``.
+        The one call a chapter makes (``quiz.panel()``, or ``quiz.panel(2)`` to answer in
+        code): the printed line is the plain result for scripts, grading and ``nbval``.
+        A valid ``choice`` is preselected. The returned ``VBox`` has ``.radio``,
+        ``.check_button``, ``.hint_button``, ``.solution_button`` and ``.output``; **Check**
+        with nothing chosen asks the reader to choose. Without ipywidgets it prints the
+        question and how to answer, and returns ``None``.
         """
         from .widgets import quiz_panel  # noqa: PLC0415
 
-        return quiz_panel(self)
+        result = self.check(choice)
+        index = None
+        if result.counted and choice is not None and choice is not Ellipsis:
+            index = self.answer if result.passed else _option_index(self, choice)
+        return quiz_panel(self, index)
+
+
+def _option_index(quiz: Quiz, choice: Any) -> int | None:
+    """The index a valid choice names (an index or an option's text), else None."""
+    if isinstance(choice, str):
+        wanted = " ".join(choice.split()).casefold()
+        for i, o in enumerate(quiz.options):
+            if " ".join(o.split()).casefold() == wanted:
+                return i
+        return None
+    if isinstance(choice, bool) or not hasattr(choice, "__index__"):
+        return None
+    index = int(choice.__index__())
+    return index if 0 <= index < len(quiz.options) else None
+
+
+def _reader_name(like: Any) -> str:
+    """The name of the reader's function (or a name given as text), if it is a usable one."""
+    name = like if isinstance(like, str) else getattr(like, "__name__", "")
+    return name if isinstance(name, str) and name.isidentifier() else ""
 
 
 # --- the catalog -------------------------------------------------------------------------------

@@ -48,14 +48,52 @@ def markdown_html(text: str) -> str:
     return "\n".join(out)
 
 
+# Feedback wraps between words (a long token such as an array may break anywhere), never
+# in the middle of a word, whatever the front end's default for text output is.
+_FEEDBACK_STYLE = (
+    "white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere; "
+    "font-family: var(--jp-code-font-family, monospace); font-size: 0.92em; margin: 0.3em 0"
+)
+
+
+def _feedback(w: Any) -> Any:
+    """The panel's feedback area: an ``HTML`` widget holding one wrapped block of text."""
+    out = w.HTML(value="", layout={"width": "100%"})
+    out.add_class("dlbook-feedback")
+    out.text = ""  # what is shown, as plain text (tests and the browser suite read it)
+    return out
+
+
 def _show(output: Any, text: str) -> None:
-    """Replace what the output area shows with ``text`` (works with and without a front end)."""
-    output.outputs = ()
-    output.append_stdout(text.rstrip("\n") + "\n")
+    """Replace what the feedback area shows with ``text``."""
+    text = text.rstrip("\n")
+    output.text = text + "\n"
+    output.value = f'<div style="{_FEEDBACK_STYLE}">{html.escape(text)}</div>'
+
+
+def _static_box(w: Any, children: list[Any], text: str, static_html: str) -> Any:
+    """A ``VBox`` that shows ``text`` as its plain form and ``static_html`` where no widgets run.
+
+    A stored notebook shows the panel's prompt (not ``VBox(children=(HTMLMath(...``) on
+    GitHub and in an offline page; JupyterLab shows the live panel.
+    """
+
+    class Panel(w.VBox):
+        def __repr__(self) -> str:
+            return text
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if isinstance(bundle, dict):
+                bundle["text/plain"] = text
+                bundle["text/html"] = static_html
+            return bundle
+
+    return Panel(children)
 
 
 def exercise_panel(ex: Exercise, fn: Any) -> Any:
-    """A ``VBox``: title and prompt, **Check** / **Hint** / **Solution** buttons, an ``Output``.
+    """A ``VBox``: title and prompt, **Check** / **Hint** / **Solution** buttons, feedback.
 
     Parameters
     ----------
@@ -68,42 +106,58 @@ def exercise_panel(ex: Exercise, fn: Any) -> Any:
     -------
     ipywidgets.VBox or None
         With attributes ``check_button``, ``hint_button``, ``solution_button`` and
-        ``output``. ``None`` without ipywidgets: then the check is printed, with how
-        to get hints, instead.
+        ``output`` (an ``HTML`` widget; ``output.text`` is what it shows). Hints are
+        counted per panel: a new panel starts at the first hint. The solution is shown
+        under the name of the reader's function. ``None`` without ipywidgets: then how
+        to get hints is printed instead.
     """
     from .core import _record  # noqa: PLC0415  (core imports this module lazily)
 
     w = _ipywidgets()
     if w is None:
-        print(ex.evaluate(fn))
         print(
             "(ipywidgets is not installed, so no buttons: "
             f"{ex._handle()}.hint() gives a hint, {ex._handle()}.solution() the solution)"
         )
         return None
-    prompt = w.HTMLMath(
-        value=f"<b>{html.escape(ex.id)} · {html.escape(ex.title)}</b>\n" + markdown_html(ex.prompt)
-    )
+    title = f"<b>{html.escape(ex.id)} · {html.escape(ex.title)}</b>"
+    prompt = w.HTMLMath(value=f"{title}\n" + markdown_html(ex.prompt))
     check_button = w.Button(description="Check", button_style="primary", icon="check")
     hint_button = w.Button(description="Hint", icon="lightbulb-o")
     solution_button = w.Button(description="Solution", icon="eye")
-    output = w.Output()
+    output = _feedback(w)
+    shown = {"hints": 0}
 
     def on_check(_: Any) -> None:
         result = ex.evaluate(fn)
-        _record(result)
+        if result.counted:
+            _record(result)
         _show(output, str(result))
 
     def on_hint(_: Any) -> None:
-        _show(output, ex.hint())
+        n = len(ex.hints)
+        if n == 0:
+            _show(output, ex.hint())
+            return
+        shown["hints"] = min(shown["hints"] + 1, n)
+        _show(output, ex.hint(level=shown["hints"]))
 
     def on_solution(_: Any) -> None:
-        _show(output, ex.solution())
+        _show(output, ex.solution(like=fn))
 
     check_button.on_click(on_check)
     hint_button.on_click(on_hint)
     solution_button.on_click(on_solution)
-    box = w.VBox([prompt, w.HBox([check_button, hint_button, solution_button]), output])
+    static = (
+        f"{title}\n\n{markdown_html(ex.prompt)}\n\n"
+        "<i>(Check / Hint / Solution buttons: run the cell in Jupyter.)</i>"
+    )
+    box = _static_box(
+        w,
+        [prompt, w.HBox([check_button, hint_button, solution_button]), output],
+        f"<exercise panel {ex.id}: Check / Hint / Solution>",
+        static,
+    )
     box.check_button, box.hint_button, box.solution_button = (
         check_button,
         hint_button,
@@ -113,14 +167,22 @@ def exercise_panel(ex: Exercise, fn: Any) -> Any:
     return box
 
 
-def quiz_panel(quiz: Quiz) -> Any:
-    """A ``VBox``: the question, radio buttons for the options, **Check**, an ``Output``.
+def quiz_panel(quiz: Quiz, index: int | None = None) -> Any:
+    """A ``VBox``: the question, radio buttons for the options, **Check** / **Hint** / **Solution**.
+
+    Parameters
+    ----------
+    quiz : Quiz
+    index : int, optional
+        The option selected at first.
 
     Returns
     -------
     ipywidgets.VBox or None
-        With attributes ``radio``, ``check_button`` and ``output``. ``None`` without
-        ipywidgets: then the question is printed with how to answer it.
+        With attributes ``radio``, ``check_button``, ``hint_button``, ``solution_button``
+        and ``output``. **Check** with no option chosen asks the reader to choose (and
+        records nothing). ``None`` without ipywidgets: then the question is printed with
+        how to answer it.
     """
     from .core import _record  # noqa: PLC0415
 
@@ -132,21 +194,42 @@ def quiz_panel(quiz: Quiz) -> Any:
     # The options are listed in full (the text wraps); the radio buttons carry short labels,
     # because a radio label does not wrap and a long one is cut off at the cell's edge.
     listed = "\n\n".join(f"**{i})** {o}" for i, o in enumerate(quiz.options))
-    question = w.HTMLMath(value=markdown_html(f"{quiz.question}\n\n{listed}"))
+    body = markdown_html(f"{quiz.question}\n\n{listed}")
+    question = w.HTMLMath(value=body)
     labels = [
         (f"{i}) {textwrap.shorten(str(o), 60, placeholder=' …')}", i)
         for i, o in enumerate(quiz.options)
     ]
-    radio = w.RadioButtons(options=labels, value=None, layout={"width": "auto"})
+    radio = w.RadioButtons(options=labels, value=index, layout={"width": "auto"})
     check_button = w.Button(description="Check", button_style="primary", icon="check")
-    output = w.Output()
+    hint_button = w.Button(description="Hint", icon="lightbulb-o")
+    solution_button = w.Button(description="Solution", icon="eye")
+    output = _feedback(w)
 
     def on_check(_: Any) -> None:
+        if radio.index is None:
+            _show(output, f"· {quiz.id}: choose one of the options above, then press Check.")
+            return
         result = quiz.evaluate(radio.index)
         _record(result)
         _show(output, str(result))
 
+    def on_hint(_: Any) -> None:
+        _show(output, quiz.hint())
+
+    def on_solution(_: Any) -> None:
+        _show(output, quiz.solution())
+
     check_button.on_click(on_check)
-    box = w.VBox([question, radio, check_button, output])
+    hint_button.on_click(on_hint)
+    solution_button.on_click(on_solution)
+    static = f"{body}\n\n<i>(Choose and Check: run the cell in Jupyter.)</i>"
+    box = _static_box(
+        w,
+        [question, radio, w.HBox([check_button, hint_button, solution_button]), output],
+        f"<quiz panel {quiz.id}: options 0 to {len(quiz.options) - 1}, Check / Hint / Solution>",
+        static,
+    )
     box.radio, box.check_button, box.output = radio, check_button, output
+    box.hint_button, box.solution_button = hint_button, solution_button
     return box

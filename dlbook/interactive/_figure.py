@@ -24,6 +24,10 @@ def blank_figure(fig: Figure | None, figsize: tuple[float, float]) -> Figure:
     if fig is None:
         from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib is imported lazily)
 
+        from ..plots.fonts import use_korean_font  # noqa: PLC0415
+
+        use_korean_font()
+
         fig = Figure(figsize=figsize, dpi=DPI)
     fig.clear()
     return fig
