@@ -48,6 +48,23 @@ def test_accuracy_bars_show_train_and_test_with_the_gap():
         training.accuracy_bars({"x": {"train_accuracy": 1.0}})
 
 
+def test_accuracy_bars_start_at_zero():
+    ax = training.accuracy_bars({"a": {"train_accuracy": 0.99, "test_accuracy": 0.95}})
+    assert ax.get_ylim()[0] == 0.0
+
+
+def test_seed_comparison_draws_every_seed_and_the_mean_with_its_spread():
+    res = {"plain": [0.88, 0.9, 0.86], "L2": np.array([0.87, 0.88, 0.89])}
+    ax = training.seed_comparison(res)
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert [len(d.get_xdata()) for d in dots] == [3, 3]
+    np.testing.assert_allclose(sorted(dots[0].get_xdata()), [86.0, 88.0, 90.0])
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["88.0 ± 2.0", "88.0 ± 1.0"]
+    with pytest.raises(ValueError, match="two seeds"):
+        training.seed_comparison({"x": [0.5]})
+
+
 def test_gradient_norm_profile_draws_each_net_on_log_scale(device):
     g = backend.asarray(np.array([1e-8, 1e-5, 1e-2, 1.0]))
     ax = training.gradient_norm_profile({"sigmoid": g, "relu": np.ones(4)})

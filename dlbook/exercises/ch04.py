@@ -133,6 +133,16 @@ def _dropout_forward_by_p(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarr
     return x * keep / p
 
 
+def _dropout_forward_inverted_mask(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
+    # Mistake: keeps the units the mask marks as dropped (~keep).
+    return x * ~keep / (1.0 - p)
+
+
+def _dropout_forward_half(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
+    # Mistake: ignores p and always scales by 2, right only for p = 0.5.
+    return x * keep * 2.0
+
+
 dropout_forward = diagnosed_exercise(
     id="04.dropout_forward",
     title="Inverted dropout, forward",
@@ -169,6 +179,14 @@ dropout_forward = diagnosed_exercise(
         "return x * keep / (1 - p)    # keep is bool: True counts as 1, False as 0",
     ],
     mistakes=[
+        (
+            _dropout_forward_inverted_mask,
+            "you kept the dropped units: keep is True where a unit stays",
+        ),
+        (
+            _dropout_forward_half,
+            "you scaled by 2 whatever p is; the survivors are scaled by 1/(1 − p)",
+        ),
         (
             _dropout_forward_unscaled,
             "you zeroed the dropped units but did not scale the kept ones by 1/(1 − p); "
@@ -210,6 +228,16 @@ def _dropout_backward_scale_only(dout: np.ndarray, keep: np.ndarray, p: float) -
     return dout / (1.0 - p)
 
 
+def _dropout_backward_inverted_mask(dout: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
+    # Mistake: sends the gradient to the dropped units instead of the kept ones.
+    return dout * ~keep / (1.0 - p)
+
+
+def _dropout_backward_half(dout: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
+    # Mistake: ignores p and scales by 2, right only for p = 0.5.
+    return dout * keep * 2.0
+
+
 dropout_backward = diagnosed_exercise(
     id="04.dropout_backward",
     title="Inverted dropout, backward",
@@ -243,6 +271,11 @@ dropout_backward = diagnosed_exercise(
         "return dout * keep / (1 - p)",
     ],
     mistakes=[
+        (
+            _dropout_backward_inverted_mask,
+            "the gradient goes to the units that were kept (keep True)",
+        ),
+        (_dropout_backward_half, "you scaled by 2 whatever p is; use the forward pass's 1/(1 − p)"),
         (
             _dropout_backward_identity,
             "you passed dout through unchanged; a dropped unit had no effect on the cost, so "
@@ -284,6 +317,18 @@ def _penalty_gradient_sign(W: np.ndarray, dW: np.ndarray, l2: float, l1: float) 
     return dW - l2 * W - l1 * np.sign(W)
 
 
+def _penalty_gradient_no_l1(W: np.ndarray, dW: np.ndarray, l2: float, l1: float) -> np.ndarray:
+    # Mistake: ignores the argument l1.
+    return dW + l2 * W
+
+
+def _penalty_gradient_sign_at_zero(
+    W: np.ndarray, dW: np.ndarray, l2: float, l1: float
+) -> np.ndarray:
+    # Mistake: a sign that gives +1 at w = 0 (np.where(W >= 0, 1, -1)); the prompt says sign(0) = 0.
+    return dW + l2 * W + l1 * np.where(W >= 0, 1.0, -1.0)
+
+
 penalty_gradient = diagnosed_exercise(
     id="04.penalty_gradient",
     title="The gradient of the L2 and L1 penalties",
@@ -318,6 +363,8 @@ penalty_gradient = diagnosed_exercise(
         "return dW + l2 * W + l1 * np.sign(W)",
     ],
     mistakes=[
+        (_penalty_gradient_no_l1, "the L1 term is missing: add λ₁·sign(W)"),
+        (_penalty_gradient_sign_at_zero, "at w = 0 the L1 term must be 0 (sign(0) = 0), not +λ₁"),
         (
             _penalty_gradient_twice,
             "your L2 term is 2·λ₂·w; the penalty is (λ₂/2)·Σ w², whose derivative is λ₂·w",
@@ -360,6 +407,18 @@ def _init_std_uniform_limit(fan_in: int, fan_out: int, scheme: str) -> float:
     return math.sqrt(2.0 / fan_in) if scheme == "he" else math.sqrt(6.0 / (fan_in + fan_out))
 
 
+def _init_std_ignores_scheme(fan_in: int, fan_out: int, scheme: str) -> float:
+    # Mistake: He's formula whatever the scheme.
+    return math.sqrt(2.0 / fan_in)
+
+
+def _init_std_fan_out(fan_in: int, fan_out: int, scheme: str) -> float:
+    # Mistake: He with the fan-out (right only for a square layer).
+    if scheme == "he":
+        return math.sqrt(2.0 / fan_out)
+    return math.sqrt(2.0 / (fan_in + fan_out))
+
+
 init_std = diagnosed_exercise(
     id="04.init_std",
     title="He and Xavier initialisation",
@@ -387,6 +446,11 @@ init_std = diagnosed_exercise(
         "if scheme == 'he': return math.sqrt(2 / fan_in)\nreturn math.sqrt(2 / (fan_in + fan_out))",
     ],
     mistakes=[
+        (
+            _init_std_ignores_scheme,
+            "for 'xavier' you used He's formula; Xavier uses fan_in + fan_out",
+        ),
+        (_init_std_fan_out, "He divides by fan_in, the number of inputs of a unit, not fan_out"),
         (
             _init_std_variance,
             "you returned the variance; the standard deviation is its square root",
@@ -437,6 +501,14 @@ def _momentum_step_no_decay(
     return theta - lr * v_new, v_new
 
 
+def _momentum_step_no_lr(
+    theta: np.ndarray, v: np.ndarray, g: np.ndarray, lr: float, mu: float
+) -> tuple[np.ndarray, np.ndarray]:
+    # Mistake: ignores the learning rate.
+    v_new = mu * v + g
+    return theta - v_new, v_new
+
+
 momentum_step = diagnosed_exercise(
     id="04.momentum_step",
     title="One step of SGD with momentum",
@@ -476,6 +548,7 @@ momentum_step = diagnosed_exercise(
         "v_new = mu * v + g\nreturn theta - lr * v_new, v_new",
     ],
     mistakes=[
+        (_momentum_step_no_lr, "θ moved by the whole velocity; multiply it by the learning rate η"),
         (
             _momentum_step_old_velocity,
             "you moved θ with the old velocity; update v first (v ← μ·v + g), then step with it",
@@ -551,6 +624,24 @@ _adam_no_sqrt = _adam_mistake("_adam_no_sqrt", sqrt=False)
 _adam_corrected_state = _adam_mistake("_adam_corrected_state", corrected_state=True)
 
 
+def _adam_no_eps(
+    theta: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    t: int,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # Mistake: leaves out ε; a parameter whose gradient has always been 0 gets 0 / 0 = nan.
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return theta - lr * m_hat / np.sqrt(v_hat), m, v
+
+
 _ADAM = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
 
@@ -591,6 +682,17 @@ adam_step = diagnosed_exercise(
         Case("t = 1, five parameters", _adam_case(5, 1, seed=20, state=False)),
         Case("t = 3, with state", _adam_case(4, 3, seed=30, state=True)),
         Case("t = 50, with state", _adam_case(6, 50, seed=40, state=True)),
+        Case(
+            "t = 1, a parameter whose gradient is 0",
+            (
+                np.array([1.0, 2.0]),
+                np.array([0.5, 0.0]),
+                np.zeros(2),
+                np.zeros(2),
+                1,
+                *_ADAM.values(),
+            ),
+        ),
     ],
     hints=[
         "Update the two running means first, then correct them for having started at zero, "
@@ -602,6 +704,7 @@ adam_step = diagnosed_exercise(
         "return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v",
     ],
     mistakes=[
+        (_adam_no_eps, "without ε a zero gradient gives 0 / 0 = nan: divide by √v̂ + ε"),
         (
             _adam_no_bias_correction,
             "θ moved without the bias correction; m and v start at 0, so early on they are "
@@ -668,6 +771,24 @@ def _early_stopping_zero_based(val_losses: list[float], patience: int) -> tuple[
     return best_epoch - 1, stop - 1
 
 
+def _early_stopping_ties_improve(val_losses: list[float], patience: int) -> tuple[int, int]:
+    # Mistake: counts a loss equal to the best as an improvement (<= instead of <).
+    best, best_epoch, waited = math.inf, 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss <= best:
+            best, best_epoch, waited = loss, epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def _early_stopping_no_patience(val_losses: list[float], patience: int) -> tuple[int, int]:
+    # Mistake: ignores the patience and stops at the first epoch that does not improve.
+    return _early_stopping(val_losses, 1)
+
+
 early_stopping = diagnosed_exercise(
     id="04.early_stopping",
     title="When does early stopping stop?",
@@ -698,6 +819,7 @@ early_stopping = diagnosed_exercise(
             ([1.0, 0.6, 0.9, 0.8, 0.7, 0.65, 0.5], 3),
         ),
         Case("patience 1", ([0.5, 0.4, 0.45, 0.3], 1)),
+        Case("a tie with the best is not an improvement", ([0.5, 0.4, 0.4, 0.4, 0.3], 2)),
         Case(
             "patience 3, long run",
             ([2.0, 1.5, 1.2, 1.1, 1.15, 1.12, 1.05, 1.06, 1.07, 1.08, 1.0], 3),
@@ -717,6 +839,14 @@ early_stopping = diagnosed_exercise(
         "return best_epoch, len(val_losses)",
     ],
     mistakes=[
+        (
+            _early_stopping_ties_improve,
+            "a loss equal to the best is not an improvement: use <, not <=",
+        ),
+        (
+            _early_stopping_no_patience,
+            "you stopped at the first epoch without improvement; wait `patience` epochs",
+        ),
         (
             _early_stopping_previous,
             "you compared each loss with the previous epoch's; compare with the best loss so "

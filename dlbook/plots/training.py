@@ -38,6 +38,7 @@ __all__ = [
     "optimizer_comparison",
     "optimizer_paths",
     "search_scatter",
+    "seed_comparison",
     "throughput_lines",
     "weight_histograms",
 ]
@@ -155,7 +156,7 @@ def accuracy_bars(
     ax : matplotlib Axes, optional
     title : str
     low : float, optional
-        Bottom of the accuracy axis in per cent (default: a little below the lowest bar).
+        Bottom of the accuracy axis in per cent (default 0: a bar's length is its value).
 
     Returns
     -------
@@ -176,8 +177,7 @@ def accuracy_bars(
     for p, a, b in zip(pos, train, test, strict=True):
         ax.annotate(f"gap {a - b:.1f}", (p, max(a, b)), ha="center", va="bottom", fontsize=8,
                     xytext=(0, 2), textcoords="offset points")  # fmt: skip
-    bottom = float(min(train.min(), test.min())) - 8 if low is None else low
-    ax.set_ylim(max(bottom, 0.0), 104)
+    ax.set_ylim(0.0 if low is None else max(float(low), 0.0), 104)
     ax.set_xticks(pos)
     ax.set_xticklabels(names)
     ax.set_ylabel("accuracy (%)")
@@ -187,6 +187,57 @@ def accuracy_bars(
 
 
 # --- gradients per layer -------------------------------------------------------------------------
+
+
+def seed_comparison(
+    results: Mapping[str, Any],
+    *,
+    ax: Any = None,
+    title: str = "Validation accuracy over seeds",
+    xlabel: str = "validation accuracy (%)",
+    scale: float = 100.0,
+) -> Axes:
+    """One row per method: every seed's value as a dot, and the mean ± one standard deviation.
+
+    A dot plot rather than bars, so that the axis can show the range where the values
+    lie without pretending that a bar's length is the value.
+
+    Parameters
+    ----------
+    results : dict of name -> sequence of float
+        One value per seed (e.g. validation accuracy in [0, 1]); at least two per method.
+    ax : matplotlib Axes, optional
+    title, xlabel : str
+    scale : float
+        Multiplies the values (100 turns fractions into per cent).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    results = _mapping(results, "list of values, one per seed", "seed_comparison")
+    names = list(results)
+    values = [scale * _host(results[n], f"seed_comparison: results[{n!r}]").ravel() for n in names]
+    for name, v in zip(names, values, strict=True):
+        if v.size < 2:
+            raise ValueError(f"seed_comparison: results[{name!r}] needs at least two seeds.")
+    ax = _axes(ax, (6.4, 0.5 * len(names) + 1.2))
+    for row, (name, v) in enumerate(zip(names, values, strict=True)):
+        y = len(names) - 1 - row  # first method on top
+        ax.plot(v, np.full(v.size, y), "o", color="0.55", markersize=4, alpha=0.8,
+                label="one seed" if row == 0 else None)  # fmt: skip
+        mean, sd = float(v.mean()), float(v.std(ddof=1))
+        ax.errorbar(mean, y, xerr=sd, fmt="D", color=_color(name, row), capsize=4,
+                    label="mean ± sd" if row == 0 else None)  # fmt: skip
+        ax.annotate(f"{mean:.1f} ± {sd:.1f}", (mean, y), xytext=(0, 7), textcoords="offset points",
+                    ha="center", fontsize=8)  # fmt: skip
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels(names[::-1])
+    ax.set_ylim(-0.7, len(names) - 0.3)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
 
 
 def gradient_norm_profile(
