@@ -234,9 +234,9 @@ def render(res: dict[str, Any] | None) -> list[str]:
         f"steps, clipping to norm {CLIP:g}, Adam η = {LR}) against the same model in PyTorch. "
         f"{res['threads']} threads on both sides; each side ran in "
         f"{res['rounds']} fresh processes, alternating, each timing {res['steps']} calls "
-        "after 3 untimed ones; medians. dlbook runs the small per-step products of the time "
-        "loop on one BLAS thread (see `dlbook/rnn.py`, `_one_blas_thread`); the large "
-        "products use all threads.",
+        "after 3 untimed ones; medians. dlbook runs each recurrent layer's forward and "
+        "backward on one BLAS thread (see `dlbook/rnn.py`, `_one_blas_thread`); its other "
+        "layers, and all of PyTorch, use every thread given.",
         "",
     ]
     if not res["torch"]:

@@ -636,8 +636,10 @@ def clip_grad_norm(grads: Any, max_norm: float) -> Array:
 
     Returns
     -------
-    The total norm before clipping, a 0-d array on the device (``float(...)`` for a
-    number): the scaling happens on the device, without waiting for it.
+    The total norm before clipping, a 0-d float64 array on the device (``float(...)``
+    for a number): the scaling happens on the device, without waiting for it. An
+    infinite or nan norm (an overflow upstream) sets every gradient to 0 or nan;
+    check the returned norm.
 
     Built in chapter 06.
     """
@@ -647,7 +649,10 @@ def clip_grad_norm(grads: Any, max_norm: float) -> Array:
     if not arrays:
         raise ValueError("clip_grad_norm: grads holds no arrays.")
     xp = backend.array_module(*arrays)
-    total = xp.sqrt(sum(xp.vdot(g.ravel(), g.ravel()) for g in arrays))
+    # the sum of squares in float64: float32 overflows once the norm passes ~1.8e19
+    total = xp.sqrt(
+        sum(xp.vdot(g64, g64) for g64 in (g.ravel().astype(np.float64) for g in arrays))
+    )
     scale = xp.minimum(max_norm / (total + 1e-6), 1.0).astype(arrays[0].dtype)
     for g in arrays:
         g *= scale

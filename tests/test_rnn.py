@@ -318,3 +318,11 @@ def test_clip_grad_norm_equals_pytorch():
     assert float(total) == pytest.approx(float(total_t), rel=1e-12)
     for g, t in zip(grads, tensors, strict=True):
         np.testing.assert_allclose(g, t.grad.numpy(), rtol=1e-12)
+
+
+def test_clip_grad_norm_of_huge_float32_gradients_does_not_overflow():
+    g = {"W": np.full(4, 1e20, dtype=np.float32)}
+    total = clip_grad_norm(g, 1.0)
+    assert float(total) == pytest.approx(2e20, rel=1e-6)
+    np.testing.assert_allclose(g["W"], 0.5, rtol=1e-5)
+    assert g["W"].dtype == np.float32
