@@ -2,6 +2,7 @@
 
     dlbook doctor [--json]       what this machine has: versions, BLAS, GPU, data sets
     dlbook data list             which data sets are here, and how to get the others
+    dlbook grade NOTEBOOK...     run learners' notebooks, grade their exercises (exit 0/1/2)
     dlbook data fetch NAME       download mnist, fashion_mnist or shakespeare (SHA-256 checked)
     dlbook fetch NAME            the same as ``dlbook data fetch NAME``
 
@@ -130,8 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=_cmd_data_fetch)
     data.set_defaults(func=None, parser=data)
 
-    # `dlbook grade NOTEBOOK... [--json] [--timeout S]` is added here by dlbook.grading
-    # (DESIGN §4): a parser named "grade" with its own _cmd_grade(args) -> int.
+    # `dlbook grade NOTEBOOK... [--json PATH] [--timeout S] [--chapter NN]` (DESIGN §4)
+    from . import grading  # noqa: PLC0415  (standard library only at import)
+
+    grading.add_parser(sub)
 
     return parser
 

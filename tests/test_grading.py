@@ -1,0 +1,212 @@
+"""``dlbook grade``: learners' notebooks made here with nbformat, graded by the book's checkers.
+
+The kinds of notebook (the expected outcome in each name): solved, partly solved,
+broken (an exception, ``sys.exit``, a memory hog, a deleted cell), faking a pass
+(printing "✓ passed", passing the reference, patching the checker), hanging (a
+plain endless loop, and one that swallows the interrupt), a kernel that dies, and a
+file that is no notebook. Each kernel start costs a few seconds, so the notebooks are
+graded in three runs, one per exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from dlbook import grading
+from dlbook.exercises import ch01
+
+pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+HEAD = "import numpy as np\nfrom dlbook.exercises import ch01"
+STEP = "def step(z):\n    return np.where(np.asarray(z) >= 0, 1.0, 0.0)\n\n\nch01.step_function.check(step)"
+NET = "def net_input(x, w, b):\n    return x @ w + b\n\n\nch01.net_input.check(net_input)"
+NET_NO_BIAS = "def net_input(x, w, b):\n    return x @ w\n\n\nch01.net_input.check(net_input)"
+STUB = "def step(z):\n    raise NotImplementedError('your code here')\n\n\nch01.step_function.check(step)"
+QUIZ = f"ch01.xor_cycles.check({ch01.xor_cycles.reference})"
+HANG = "while True:\n    pass"
+
+
+def _write(path, cells):
+    nb = new_notebook(cells=[new_markdown_cell("# a learner's copy")])
+    nb.cells += [new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def _by_id(report):
+    return {e.id: e for e in report.exercises}
+
+
+def _run_cli(args, capsys):
+    from dlbook.cli import main
+
+    code = main(["grade", *map(str, args)])
+    return code, capsys.readouterr()
+
+
+# --- which function an exercise checks -----------------------------------------------------------
+
+
+def test_arguments_come_from_check_calls_names_and_literals_only():
+    nb = new_notebook(
+        cells=[
+            new_code_cell(STEP),
+            new_code_cell("ch01.net_input.check(ch01.net_input.reference)"),
+            new_code_cell("%matplotlib inline\nch01.xor_cycles.check(2)"),
+            new_code_cell('exercises.get("01.margin").panel(my_margin)'),
+            new_code_cell("this is not python ("),
+        ]
+    )
+    found = grading.find_checked_arguments(nb)
+    assert found == {"01.step_function": "step", "01.xor_cycles": "2", "01.margin": "my_margin"}
+
+
+def test_chapter_from_file_name_or_checks(tmp_path):
+    nb = new_notebook(cells=[new_code_cell(STEP)])
+    assert grading.guess_chapter(tmp_path / "04_training.ipynb", nb) == "04"
+    assert grading.guess_chapter(tmp_path / "alice.ipynb", nb) == "01"
+    assert grading.guess_chapter(tmp_path / "alice.ipynb", new_notebook()) is None
+
+
+def test_exit_code_rules():
+    ok = grading.NotebookGrade(
+        "a", "01", "ran", exercises=[grading.ExerciseGrade("01.x", "passed")]
+    )
+    todo = grading.NotebookGrade(
+        "b", "01", "ran", exercises=[grading.ExerciseGrade("01.y", "not attempted")]
+    )
+    bad = grading.NotebookGrade(
+        "c", "01", "ran", exercises=[grading.ExerciseGrade("01.z", "failed")]
+    )
+    stopped = grading.NotebookGrade("d", "01", "timed out")
+    assert grading.exit_code([ok, todo]) == 0
+    assert grading.exit_code([ok, bad]) == 1
+    assert grading.exit_code([ok, bad, stopped]) == 2
+
+
+# --- grading real notebooks ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_solved_notebook_exits_0(tmp_path, capsys):
+    solved = _write(tmp_path / "01_solved.ipynb", [HEAD, STEP, NET, QUIZ])
+    out_json = tmp_path / "grades.json"
+    code, out = _run_cli([solved, "--json", out_json, "--timeout", "120"], capsys)
+    assert code == 0, out.out
+    data = json.loads(out_json.read_text())
+    status = {r["id"]: r["status"] for r in data["records"]}
+    assert status["01.step_function"] == "passed"
+    assert status["01.net_input"] == "passed"
+    assert status["01.xor_cycles"] == "passed"
+    assert status["01.margin"] == "not attempted"  # never a failure
+    assert data["exit_code"] == 0
+    assert "✓ 01.step_function" in out.out and "1 ran to the end" in out.out
+
+
+@pytest.mark.slow
+def test_partly_broken_and_faking_notebooks(tmp_path, capsys):
+    partly = _write(
+        tmp_path / "01_partly.ipynb", [HEAD, STEP, NET_NO_BIAS, "ch01.xor_cycles.check(None)"]
+    )
+    broken = _write(
+        tmp_path / "01_broken.ipynb",
+        [
+            HEAD,
+            "1 / 0",
+            "import sys\nsys.exit(3)",
+            "hog = bytearray(6 * 1024**3)  # more than the notebook's address-space limit",
+            # net_input's cell was deleted: only its check is left
+            "ch01.net_input.check(net_input)",
+            STEP,
+        ],
+    )
+    faking = _write(
+        tmp_path / "01_faking.ipynb",
+        [
+            HEAD,
+            STUB.replace("ch01.step_function.check(step)", ""),
+            # the check cell edited to pass the book's solution, and the success line printed
+            "ch01.step_function.check(ch01.step_function.reference)\n"
+            "print('✓ 01.step_function: passed (5 cases)')",
+            "net_input = ch01.net_input.reference\nch01.net_input.check(net_input)",
+            # the checker patched in the kernel
+            "import dlbook.exercises.core as core\n"
+            "core.Exercise.evaluate = lambda self, fn, **kw: core.Result(self.id, 'passed', 'passed')\n"
+            "def margin(w, b, x, y):\n    return None\n"
+            "ch01.margin.check(margin)",
+        ],
+    )
+    code, out = _run_cli(
+        [partly, broken, faking, "--timeout", "120", "--memory", "3072", "--json", "-"], capsys
+    )
+    assert code == 1, out.err
+    data = json.loads(out.out)
+    reports = [grading.NotebookGrade.from_dict(d) for d in data["notebooks"]]
+    p, b, f = (_by_id(r) for r in reports)
+
+    assert p["01.step_function"].status == "passed"
+    assert p["01.net_input"].status == "failed" and p["01.net_input"].message
+    assert p["01.xor_cycles"].status == "not attempted"
+
+    assert reports[1].status == "ran", reports[1].message
+    assert (
+        reports[1].cell_errors == 4 if sys.platform != "win32" else 3
+    )  # 1/0, exit, hog, NameError
+    assert b["01.step_function"].status == "passed"  # the report went on past every error
+    assert b["01.net_input"].status == "not attempted"
+    assert "net_input" in b["01.net_input"].message
+
+    assert f["01.step_function"].status == "not attempted"  # the stub, whatever was printed
+    assert f["01.net_input"].status == "failed" and "book's own" in f["01.net_input"].message
+    assert f["01.margin"].status == "failed"  # the patched checker was not the one used
+    fake_passes = [
+        r
+        for r in data["records"]
+        if r["notebook"].endswith("01_faking.ipynb") and r["status"] == "passed"
+    ]
+    assert not fake_passes
+
+
+@pytest.mark.slow
+def test_hanging_dying_and_unreadable_notebooks_exit_2_within_the_timeout(tmp_path):
+    hang = _write(tmp_path / "01_hang.ipynb", [HEAD, STEP, HANG, NET])
+    stubborn = _write(
+        tmp_path / "01_hang_swallowing.ipynb",
+        [
+            HEAD,
+            STEP,
+            "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass",
+        ],
+    )
+    died = _write(tmp_path / "01_died.ipynb", [HEAD, STEP, "import os\nos._exit(1)", NET])
+    junk = tmp_path / "01_junk.ipynb"
+    junk.write_text("{ this is not a notebook")
+    timeout = 30.0
+    t0 = time.monotonic()
+    reports = grading.grade([hang, stubborn, died, junk], timeout=timeout, jobs=4, progress=False)
+    wall = time.monotonic() - t0
+    print(
+        f"4 notebooks, --timeout {timeout:g}: {wall:.1f} s wall; "
+        + ", ".join(f"{r.seconds:.1f} s" for r in reports)
+    )
+    assert grading.exit_code(reports) == 2
+    h, s, d, j = reports
+    assert wall <= timeout + 5  # all four at once: each costs no more than its timeout
+    assert h.status == "timed out" and h.seconds <= timeout + 1
+    assert _by_id(h)["01.step_function"].status == "passed", h  # graded after the interrupt
+    assert _by_id(h)["01.net_input"].status == "not attempted"  # its cell never ran
+    assert s.status == "timed out" and s.seconds <= timeout + 1
+    assert d.status == "kernel died" and "cell 3" in d.message
+    assert j.status == "could not run" and "not a readable notebook" in j.message
