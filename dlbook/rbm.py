@@ -319,9 +319,9 @@ class RBM:
             PCD: the negative phase continues ``batch_size`` chains from where the
             previous batch left them, instead of restarting at the data.
         momentum, weight_decay : float >= 0
-        monitor : ndarray of shape (M, V), optional
+        monitor : ndarray of shape (M, V), or False, optional
             Rows on which :attr:`history` is measured after each epoch; by default
-            up to 256 training rows drawn once.
+            up to 256 training rows drawn once; False records nothing.
         rng : int or generator, optional
             For the order and the sampling; by default the model's own.
         progress : bool, optional
@@ -340,6 +340,8 @@ class RBM:
         xp = backend.array_module(v)
         if monitor is None:
             monitor = v[rng.permutation(n)[: min(n, 256)]]
+        elif monitor is False:
+            monitor = None  # no history: for many short fits, where it would cost most
         else:
             monitor = self._check(monitor, self.n_visible, "monitor", "fit")
         self.base_rate = v.mean(axis=0)
@@ -373,8 +375,9 @@ class RBM:
                         p += lr * grads[key]
                 if bar is not None:
                     bar.update(1)
-            self._record(monitor)
-            if bar is not None:
+            if monitor is not None:
+                self._record(monitor)
+            if bar is not None and monitor is not None:
                 bar.metrics(
                     f"recon {self.history['reconstruction_error'][-1]:.3g}  "
                     f"{time.perf_counter() - start:.1f} s/epoch"

@@ -266,3 +266,10 @@ def test_free_energy_and_pseudo_likelihood_agree_with_scikit_learn():
     estimate = np.mean([theirs.score_samples(data).mean() for _ in range(400)])
     exact = rbm.pseudo_likelihood(data)
     assert estimate == pytest.approx(exact, rel=0.05)
+
+
+def test_monitor_false_records_no_history():
+    data = _toy_data(100)
+    rbm = RBM(16, 8, rng=0).fit(data, epochs=3, batch_size=20, monitor=False)
+    assert rbm.history == {"reconstruction_error": [], "pseudo_likelihood": []}
+    assert rbm.base_rate is not None
