@@ -13,7 +13,7 @@ bits; scikit-learn's weights are copied into a dlbook RBM for this). Runs altern
 ratio of the median times is the result.
 
     python benchmarks/rbm_pcd.py                 # 3 rounds, prints a Markdown section
-    python benchmarks/rbm_pcd.py --write FILE    # also writes it to FILE
+    python benchmarks/rbm_pcd.py --write benchmarks/RESULTS.md   # and puts it there
     python benchmarks/rbm_pcd.py --quick         # 1 round of 1 epoch (a smoke run)
 """
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="1 round of 1 epoch")
-    parser.add_argument("--write", type=Path, help="also write the section to this file")
+    parser.add_argument("--write", type=Path, help="put the section into this file")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.epochs = 1, 1
@@ -159,8 +159,25 @@ def main(argv: list[str] | None = None) -> int:
     text = render(run(args.rounds, args.epochs, args.threads))
     print(text)
     if args.write:
-        args.write.write_text(text, encoding="utf-8")
+        put_section(args.write, text)
     return 0
+
+
+def put_section(path: Path, text: str) -> None:
+    """Put the section into ``path``: replace its old version (up to the next "## "), or append.
+
+    ``benchmarks/RESULTS.md`` keeps the other sections as they are.
+    """
+    head = text.splitlines()[0]
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if head in old:
+        start = old.index(head)
+        nxt = old.find("\n## ", start + len(head))
+        end = len(old) if nxt < 0 else nxt + 1
+        new = old[:start] + text + ("\n" if nxt >= 0 else "") + old[end:]
+    else:
+        new = old.rstrip("\n") + ("\n\n" if old else "") + text
+    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -145,3 +145,16 @@ def test_lstm_section_replaces_itself_and_keeps_the_rest(tmp_path):
     assert text.count("## LSTM") == 1 and "## MLP" in text and "## Fashion-MNIST" in text
     assert text.index("## LSTM") < text.index("## Fashion-MNIST")
     assert "shared with other jobs" in text
+
+
+def test_rbm_benchmark_section_replaces_only_itself(tmp_path):
+    rbm_pcd = _module("rbm_pcd")
+    results = tmp_path / "RESULTS.md"
+    results.write_text(
+        "# Results\n\n## MLP\nkept\n\n## RBM, PCD-1: old\nold numbers\n\n## Last\nkept too\n"
+    )
+    rbm_pcd.put_section(results, "## RBM, PCD-1: old\nnew numbers\n")
+    text = results.read_text()
+    assert "new numbers" in text and "old numbers" not in text
+    assert text.index("## MLP") < text.index("## RBM") < text.index("## Last")
+    assert "kept too" in text
