@@ -273,3 +273,17 @@ def test_monitor_false_records_no_history():
     rbm = RBM(16, 8, rng=0).fit(data, epochs=3, batch_size=20, monitor=False)
     assert rbm.history == {"reconstruction_error": [], "pseudo_likelihood": []}
     assert rbm.base_rate is not None
+
+
+def test_exact_log_z_in_chunks_of_two_to_the_sixteen_states():
+    rbm = _random_rbm(17, 19, 4, scale=0.3)
+    vs = _states(17)  # 131,072 visible states: two chunks inside log_partition_exact
+    W, a, b = (backend.to_cpu(rbm.params[k]) for k in ("W", "a", "b"))
+    s = vs @ a + np.logaddexp(0, vs @ W + b).sum(1)
+    expected = s.max() + math.log(np.exp(s - s.max()).sum())
+    assert rbm.log_partition_exact() == pytest.approx(expected, abs=1e-9)
+    swapped = RBM(19, 17, dtype=np.float64)  # Z is symmetric in the two layers
+    swapped.params["W"][...] = W.T
+    swapped.params["a"][...] = b
+    swapped.params["b"][...] = a
+    assert swapped.log_partition_exact() == pytest.approx(expected, abs=1e-9)
