@@ -83,13 +83,16 @@ class DBN:
         persistent: bool = False,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
+        monitor: Any = None,
         progress: bool | None = None,
     ) -> DBN:
         """Train the RBMs greedily, bottom up; arguments as :meth:`RBM.fit`. Returns self.
 
         RBM l is trained on p(h | ·) of RBM l − 1 (probabilities, not samples, as
         Hinton, Osindero & Teh 2006 did for the layers above the first), and is
-        left unchanged when the next one trains.
+        left unchanged when the next one trains. ``monitor=False`` records no
+        per-epoch history (faster for small data); by default each RBM keeps the
+        history of :meth:`RBM.fit` on rows of its own input.
         """
         data = x
         for rbm in self.rbms:
@@ -102,6 +105,7 @@ class DBN:
                 persistent=persistent,
                 momentum=momentum,
                 weight_decay=weight_decay,
+                monitor=False if monitor is False else None,
                 progress=progress,
             )
             data = rbm.p_h_given_v(data)

@@ -24,7 +24,6 @@ chapter 08 stacks RBMs into a deep belief network (:mod:`dlbook.dbn`).
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import numbers
@@ -459,15 +458,15 @@ class RBM:
             )
         parts = []
         step = 1 << min(bits, 16)
-        low = _bit_states(min(bits, 16))  # (step, min(bits, 16)), cached between calls
         for start in range(0, 1 << bits, step):
-            high = ((start >> np.arange(16, bits)) & 1).astype(np.float64)  # host: exact
-            states = np.hstack([low, np.broadcast_to(high, (step, bits - low.shape[1]))])
+            codes = np.arange(start, min(start + step, 1 << bits))  # host: exact, in float64
+            bit = np.arange(bits)  # host: exact, in float64
+            states = ((codes[:, None] >> bit) & 1).astype(np.float64)  # (S, bits)
             x = states @ M + other  # (S, other layer)
             if self.visible == "gaussian":
                 summed = 0.5 * (x**2).sum(axis=1) - 0.5 * (a @ a) + 0.5 * V * math.log(2 * math.pi)
             else:
-                summed = softplus(x).sum(axis=1)
+                summed = np.logaddexp(0, x).sum(axis=1)
             parts.append(_logsumexp(states @ bias + summed))
         return _logsumexp(np.asarray(parts))  # host: a few numbers
 
@@ -624,16 +623,6 @@ class RBM:
 def _logsumexp(x: np.ndarray) -> float:
     m = float(x.max())
     return m + math.log(float(np.exp(x - m).sum()))
-
-
-@functools.lru_cache(maxsize=4)
-def _bit_states(bits: int) -> np.ndarray:
-    """All 2^bits binary vectors as rows of a float64 array, bit k of row r = (r >> k) & 1."""
-    codes = np.arange(1 << bits)  # host: exact, in float64
-    bit = np.arange(bits)  # host: exact, in float64
-    states = ((codes[:, None] >> bit) & 1).astype(np.float64)
-    states.setflags(write=False)  # shared between calls
-    return states
 
 
 def _ais_betas(n: int) -> np.ndarray:

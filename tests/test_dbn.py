@@ -106,3 +106,9 @@ def test_save_and_load_round_trip(tmp_path):
 def test_bad_sizes_are_refused():
     with pytest.raises(ValueError, match="at least two"):
         DBN([784])
+
+
+def test_pretrain_without_monitoring_keeps_no_history():
+    x, _ = _data(100)
+    dbn = DBN([16, 8, 6], rng=0).pretrain(x, epochs=2, batch_size=20, monitor=False)
+    assert all(r.history["reconstruction_error"] == [] for r in dbn.rbms)
