@@ -469,9 +469,9 @@ def fashion_only(seeds: int, epochs: int, threads: int, command: str, output: Pa
     old = output.read_text(encoding="utf-8") if output.exists() else ""
     head, sep, rest = old.partition("## Fashion-MNIST")
     tail = ""
-    if sep:
-        after = rest.find("\n## ")
-        tail = rest[after + 1 :] if after >= 0 else ""
+    if sep:  # the section ends at the next heading or marker comment (<!-- lenet:begin -->)
+        ends = [i for i in (rest.find("\n## "), rest.find("\n<!-- ")) if i >= 0]
+        tail = rest[min(ends) + 1 :] if ends else ""
     text = head + "\n".join(section) + "\n" + tail
     output.write_text(text, encoding="utf-8")
     return text

@@ -91,7 +91,10 @@ def test_lstm_quick_run_matches_pytorch_step_for_step():
 def test_fashion_only_replaces_its_section_and_keeps_the_others(tmp_path, monkeypatch):
     run = _module("run")
     results = tmp_path / "RESULTS.md"
-    results.write_text("# Benchmark results\n\n## MLP\n\nkept\n\n## Fashion-MNIST, old\n\nold\n")
+    results.write_text(
+        "# Benchmark results\n\n## MLP\n\nkept\n\n## Fashion-MNIST, old\n\nold\n\n"
+        "<!-- lenet:begin -->\n## Convolution\n\nalso kept\n"
+    )
     fake = {"epochs_run": 12, "best_epoch": 9, "val_accuracy": 0.88, "test_loss": 0.3,
             "reference_accuracy": 0.8833, "seconds": 60.0, "seconds_per_epoch": 5.0, "threads": 1}  # fmt: skip
     accs = iter([0.87, 0.86, 0.88])
@@ -103,6 +106,7 @@ def test_fashion_only_replaces_its_section_and_keeps_the_others(tmp_path, monkey
     text = run.fashion_only(3, 100, 1, "python benchmarks/run.py --fashion-only", results)
     assert results.read_text() == text
     assert "## MLP\n\nkept\n" in text and "old" not in text
+    assert text.endswith("\n<!-- lenet:begin -->\n## Convolution\n\nalso kept\n")
     assert "| 2 | 12 (100) | 9 | 88.0 % | 88.00 % |" in text
     assert "Test accuracy over 3 seeds: **87.00 % ± 1.00**" in text
     assert "Published: **88.33 %**" in text
