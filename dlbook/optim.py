@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -54,6 +54,7 @@ __all__ = [
     "SGD",
     "AdaGrad",
     "Adam",
+    "CosineDecay",
     "L1Penalty",
     "Optimizer",
     "RMSProp",
@@ -118,10 +119,13 @@ class Optimizer:
     learning-rate schedule).
     """
 
-    def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
+    def __init__(
+        self, lr: float, weight_decay: float = 0.0, decay: Collection[str] | None = None
+    ) -> None:
         name = type(self).__name__
         self.lr = _check_float(name, "lr", lr, 0.0, low_open=True)
         self.weight_decay = _check_float(name, "weight_decay", weight_decay, 0.0)
+        self.decay = _check_decay(name, decay)
         self._state: dict[int, _Slot] = {}
 
     def step(self, params: Params, grads: Params) -> None:
@@ -139,13 +143,13 @@ class Optimizer:
         ValueError
             If the two structures do not match (keys, lengths or shapes).
         """
-        wd = self.weight_decay
-        for p, g in _pairs(params, grads):
+        wd, decay = self.weight_decay, self.decay
+        for key, p, g in _pairs(params, grads):
             slot = self._state.get(id(p))
             if slot is None or slot.param is not p:
                 slot = self._new_slot(p, g)
             slot.t += 1
-            if wd:  # g + λ·θ: the gradient of the L2 penalty (λ/2)·‖θ‖², coupled
+            if wd and (decay is None or key in decay):  # g + λ·θ: the L2 penalty's gradient
                 g_decay = slot.g_decay
                 backend.array_module(p).multiply(p, wd, out=g_decay)
                 g_decay += g
@@ -182,11 +186,26 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
     def _hyper(self) -> dict[str, Any]:
-        return {"lr": self.lr, "weight_decay": self.weight_decay}
+        return {"lr": self.lr, "weight_decay": self.weight_decay, **self._decay_hyper()}
+
+    def _decay_hyper(self) -> dict[str, Any]:
+        return {} if self.decay is None else {"decay": tuple(sorted(self.decay))}
 
 
-def _pairs(params: Params, grads: Params) -> Iterator[tuple[Any, Any]]:
-    """Yield ``(parameter, gradient)`` from a dict or a list of dicts, checking they match."""
+def _check_decay(owner: str, decay: Any) -> frozenset[str] | None:
+    """``decay`` as a set of parameter names, or None for "every parameter"."""
+    if decay is None:
+        return None
+    if isinstance(decay, str) or not all(isinstance(k, str) for k in decay):
+        raise TypeError(
+            f"The 'decay' parameter of {owner} must be a collection of parameter names such as "
+            f"('W',) (the weight matrices), or None for every parameter. Got {decay!r} instead."
+        )
+    return frozenset(decay)
+
+
+def _pairs(params: Params, grads: Params) -> Iterator[tuple[str, Any, Any]]:
+    """Yield ``(name, parameter, gradient)`` from a dict or a list of dicts, checking they match."""
     if isinstance(params, Mapping):
         params, grads = [params], [grads]  # type: ignore[list-item]
     elif isinstance(grads, Mapping) or len(params) != len(grads):
@@ -207,7 +226,7 @@ def _pairs(params: Params, grads: Params) -> Iterator[tuple[Any, Any]]:
                     f"step(params, grads): gradient {key!r} of entry {i} has shape {g.shape}, "
                     f"its parameter has shape {p.shape}."
                 )
-            yield p, g
+            yield key, p, g
 
 
 def _describe(obj: Any) -> str:
@@ -244,6 +263,10 @@ class SGD(Optimizer):
     weight_decay : float >= 0
         λ of the L2 penalty, added to the gradient as ``λ·θ`` (see the module's
         docstring).
+    decay : collection of str, optional
+        The names of the parameters that weight decay acts on, e.g. ``("W",)`` for the
+        weight matrices and not the biases; None (the default, as in PyTorch) decays
+        every parameter.
 
     Raises
     ------
@@ -254,9 +277,14 @@ class SGD(Optimizer):
     """
 
     def __init__(
-        self, lr: float, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0
+        self,
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+        decay: Collection[str] | None = None,
     ) -> None:
-        super().__init__(lr, weight_decay)
+        super().__init__(lr, weight_decay, decay)
         self.momentum = _check_float("SGD", "momentum", momentum, 0.0, 1.0)
         if not isinstance(nesterov, bool):
             raise TypeError(f"The 'nesterov' parameter of SGD must be a bool. Got {nesterov!r}.")
@@ -292,6 +320,7 @@ class SGD(Optimizer):
             "momentum": self.momentum,
             "nesterov": self.nesterov,
             "weight_decay": self.weight_decay,
+            **self._decay_hyper(),
         }
 
 
@@ -321,12 +350,22 @@ class AdaGrad(Optimizer):
         not divide by zero (1e-10, as PyTorch).
     weight_decay : float >= 0
         λ of the L2 penalty, added to the gradient (coupled; see the module's docstring).
+    decay : collection of str, optional
+        The names of the parameters that weight decay acts on, e.g. ``("W",)`` for the
+        weight matrices and not the biases; None (the default, as in PyTorch) decays
+        every parameter.
 
     Built in chapter 04.
     """
 
-    def __init__(self, lr: float = 0.01, eps: float = 1e-10, weight_decay: float = 0.0) -> None:
-        super().__init__(lr, weight_decay)
+    def __init__(
+        self,
+        lr: float = 0.01,
+        eps: float = 1e-10,
+        weight_decay: float = 0.0,
+        decay: Collection[str] | None = None,
+    ) -> None:
+        super().__init__(lr, weight_decay, decay)
         self.eps = _check_float("AdaGrad", "eps", eps, 0.0)
 
     def _init_state(self, slot: _Slot, xp: Any) -> None:
@@ -339,7 +378,12 @@ class AdaGrad(Optimizer):
         _step_by_root(p, g, G, tmp, self.lr, self.eps)  # θ ← θ − η·g/(√G + ε)
 
     def _hyper(self) -> dict[str, Any]:
-        return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
+        return {
+            "lr": self.lr,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            **self._decay_hyper(),
+        }
 
 
 class RMSProp(Optimizer):
@@ -365,14 +409,23 @@ class RMSProp(Optimizer):
         ε (1e-8).
     weight_decay : float >= 0
         λ of the L2 penalty, added to the gradient (coupled; see the module's docstring).
+    decay : collection of str, optional
+        The names of the parameters that weight decay acts on, e.g. ``("W",)`` for the
+        weight matrices and not the biases; None (the default, as in PyTorch) decays
+        every parameter.
 
     Built in chapter 04.
     """
 
     def __init__(
-        self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8, weight_decay: float = 0.0
+        self,
+        lr: float = 0.001,
+        rho: float = 0.9,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        decay: Collection[str] | None = None,
     ) -> None:
-        super().__init__(lr, weight_decay)
+        super().__init__(lr, weight_decay, decay)
         self.rho = _check_float("RMSProp", "rho", rho, 0.0, 1.0)
         self.eps = _check_float("RMSProp", "eps", eps, 0.0)
 
@@ -389,7 +442,13 @@ class RMSProp(Optimizer):
         _step_by_root(p, g, s, tmp, self.lr, self.eps)  # θ ← θ − η·g/(√s + ε)
 
     def _hyper(self) -> dict[str, Any]:
-        return {"lr": self.lr, "rho": self.rho, "eps": self.eps, "weight_decay": self.weight_decay}
+        return {
+            "lr": self.lr,
+            "rho": self.rho,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            **self._decay_hyper(),
+        }
 
 
 class Adam(Optimizer):
@@ -414,6 +473,10 @@ class Adam(Optimizer):
         λ of the L2 penalty, added to the gradient before the moments (coupled, as
         ``torch.optim.Adam``). This is *not* AdamW (Loshchilov & Hutter 2019),
         which decays θ directly, outside the adaptive scaling.
+    decay : collection of str, optional
+        The names of the parameters that weight decay acts on, e.g. ``("W",)`` for the
+        weight matrices and not the biases; None (the default, as in PyTorch) decays
+        every parameter.
 
     Built in chapter 04.
     """
@@ -425,8 +488,9 @@ class Adam(Optimizer):
         beta2: float = 0.999,
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        decay: Collection[str] | None = None,
     ) -> None:
-        super().__init__(lr, weight_decay)
+        super().__init__(lr, weight_decay, decay)
         self.beta1 = _check_float("Adam", "beta1", beta1, 0.0, 1.0)
         self.beta2 = _check_float("Adam", "beta2", beta2, 0.0, 1.0)
         self.eps = _check_float("Adam", "eps", eps, 0.0)
@@ -460,6 +524,7 @@ class Adam(Optimizer):
             "beta2": self.beta2,
             "eps": self.eps,
             "weight_decay": self.weight_decay,
+            **self._decay_hyper(),
         }
 
 
@@ -524,6 +589,72 @@ class L1Penalty:
 
     def __repr__(self) -> str:
         return f"L1Penalty({self.optimizer!r}, l1={self.l1!r})"
+
+
+# --- a learning-rate schedule --------------------------------------------------------------------
+
+
+class CosineDecay:
+    """Lower the learning rate of any optimiser along a half cosine, from its ``lr`` to ``lr_min``.
+
+    Before step t (t = 0, 1, …) the wrapped optimiser's ``lr`` is set to::
+
+        η_t = η_min + ½ (η_0 − η_min) (1 + cos(π · min(t, T) / T))
+
+    so that the first step uses η_0 and step T and later ones use η_min
+    (Loshchilov & Hutter 2017, "SGDR: stochastic gradient descent with warm
+    restarts", ICLR, without the restarts)::
+
+        opt = CosineDecay(SGD(0.1, momentum=0.9), total_steps=epochs * batches_per_epoch)
+        model.fit(x, y, optimizer=opt, ...)
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        Any optimiser of this module (its ``lr`` attribute is changed).
+    total_steps : int >= 1
+        T, the number of steps over which the rate falls.
+    lr_min : float >= 0
+        The final learning rate.
+
+    Built in chapter 04.
+    """
+
+    def __init__(self, optimizer: Optimizer, total_steps: int, lr_min: float = 0.0) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                "CosineDecay: optimizer must be a dlbook.optim optimiser such as SGD(0.1); "
+                f"got {type(optimizer).__name__}."
+            )
+        message = (
+            f"The 'total_steps' parameter of CosineDecay must be an int >= 1. Got {total_steps!r}."
+        )
+        if isinstance(total_steps, bool) or not isinstance(total_steps, numbers.Integral):
+            raise TypeError(message)
+        if total_steps < 1:
+            raise ValueError(message)
+        self.optimizer = optimizer
+        self.lr0 = optimizer.lr
+        self.lr_min = _check_float("CosineDecay", "lr_min", lr_min, 0.0)
+        self.total_steps = int(total_steps)
+        self.t = 0  # steps taken
+
+    def lr_at(self, t: int) -> float:
+        """The learning rate used at step ``t`` (0-based)."""
+        frac = min(t, self.total_steps) / self.total_steps
+        return self.lr_min + 0.5 * (self.lr0 - self.lr_min) * (1.0 + math.cos(math.pi * frac))
+
+    def step(self, params: Params, grads: Params) -> None:
+        """Set the wrapped optimiser's ``lr`` for this step, then take the step."""
+        self.optimizer.lr = max(self.lr_at(self.t), 1e-300)  # an optimiser's lr stays > 0
+        self.optimizer.step(params, grads)
+        self.t += 1
+
+    def __repr__(self) -> str:
+        return (
+            f"CosineDecay({self.optimizer!r}, total_steps={self.total_steps}, "
+            f"lr_min={self.lr_min!r})"
+        )
 
 
 # --- optimisers on a surface ---------------------------------------------------------------------

@@ -296,3 +296,95 @@ def test_get_refuses_unknown_names_and_wrong_arguments(args, kwargs, error, word
     with pytest.raises(error) as info:
         get(*args, **kwargs)
     assert words in str(info.value)
+
+
+# --- weight decay on chosen parameters; a cosine schedule (chapter 04) -------------------------
+
+
+@pytest.mark.parametrize("make", [SGD, AdaGrad, RMSProp, Adam])
+def test_decay_selector_decays_the_named_parameters_only(device, make):
+    from dlbook import backend
+
+    W = backend.asarray(np.full((2, 3), 2.0))
+    b = backend.asarray(np.full(3, 2.0))
+    params = {"W": W, "b": b}
+    grads = {"W": backend.asarray(np.zeros((2, 3))), "b": backend.asarray(np.zeros(3))}
+    opt = make(0.1, weight_decay=0.5, decay=("W",))
+    opt.step(params, grads)
+    assert float(backend.to_cpu(W).max()) < 2.0  # the penalty's gradient moved W
+    np.testing.assert_array_equal(backend.to_cpu(b), 2.0)  # and left b alone
+    assert "decay=('W',)" in repr(opt)
+
+
+def test_decay_none_decays_every_parameter_as_before():
+    params = {"W": np.full(2, 2.0), "b": np.full(2, 2.0)}
+    SGD(0.1, weight_decay=0.5).step(params, {"W": np.zeros(2), "b": np.zeros(2)})
+    np.testing.assert_allclose(params["b"], 2.0 - 0.1 * 0.5 * 2.0)
+
+
+def test_decay_must_be_a_collection_of_names():
+    with pytest.raises(TypeError, match="collection of parameter names"):
+        SGD(0.1, weight_decay=0.1, decay="W")
+    with pytest.raises(TypeError, match="decay"):
+        Adam(1e-3, decay=[1, 2])
+
+
+@pytest.mark.parametrize("kind", ["sgd", "adam"])
+def test_decay_selector_matches_torch_parameter_groups(kind):
+    torch = pytest.importorskip("torch", reason="PyTorch not installed; comparison skipped")
+    rng = np.random.default_rng(3)
+    W0, b0 = rng.normal(size=(3, 2)), rng.normal(size=2)
+    params = {"W": W0.copy(), "b": b0.copy()}
+    tW, tb = torch.tensor(W0, requires_grad=True), torch.tensor(b0, requires_grad=True)
+    groups = [{"params": [tW], "weight_decay": 0.1}, {"params": [tb], "weight_decay": 0.0}]
+    if kind == "sgd":
+        ours, theirs = SGD(0.05, momentum=0.9, weight_decay=0.1, decay=("W",)), None
+        theirs = torch.optim.SGD(groups, lr=0.05, momentum=0.9)
+    else:
+        ours = Adam(0.01, weight_decay=0.1, decay=("W",))
+        theirs = torch.optim.Adam(groups, lr=0.01)
+    for _ in range(4):
+        gW, gb = rng.normal(size=(3, 2)), rng.normal(size=2)
+        ours.step(params, {"W": gW.copy(), "b": gb.copy()})
+        tW.grad, tb.grad = torch.tensor(gW), torch.tensor(gb)
+        theirs.step()
+    np.testing.assert_allclose(params["W"], tW.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(params["b"], tb.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_cosine_decay_runs_the_half_cosine_from_lr_to_lr_min():
+    from dlbook.optim import CosineDecay
+
+    sched = CosineDecay(SGD(0.1), total_steps=4, lr_min=0.01)
+    lrs = [sched.lr_at(t) for t in range(6)]
+    np.testing.assert_allclose(lrs[0], 0.1)
+    np.testing.assert_allclose(lrs[2], 0.055)
+    np.testing.assert_allclose(lrs[4:], [0.01, 0.01])
+    p = {"w": np.array([1.0])}
+    for _ in range(3):
+        sched.step(p, {"w": np.array([1.0])})
+    np.testing.assert_allclose(p["w"], 1.0 - sum(lrs[:3]))
+    with pytest.raises(ValueError, match="total_steps"):
+        CosineDecay(SGD(0.1), total_steps=0)
+    with pytest.raises(TypeError, match="optimiser"):
+        CosineDecay("sgd", total_steps=3)
+
+
+def test_cosine_decay_matches_torch_cosine_annealing():
+    torch = pytest.importorskip("torch", reason="PyTorch not installed; comparison skipped")
+    from dlbook.optim import CosineDecay
+
+    rng = np.random.default_rng(4)
+    w0 = rng.normal(size=5)
+    params = {"w": w0.copy()}
+    ours = CosineDecay(SGD(0.1, momentum=0.9), total_steps=6, lr_min=0.001)
+    tw = torch.tensor(w0, requires_grad=True)
+    opt = torch.optim.SGD([tw], lr=0.1, momentum=0.9)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=6, eta_min=0.001)
+    for _ in range(6):
+        g = rng.normal(size=5)
+        ours.step(params, {"w": g.copy()})
+        tw.grad = torch.tensor(g)
+        opt.step()
+        sched.step()
+    np.testing.assert_allclose(params["w"], tw.detach().numpy(), rtol=1e-10, atol=1e-12)
