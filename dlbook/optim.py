@@ -633,11 +633,11 @@ class CosineDecay:
             raise TypeError(message)
         if total_steps < 1:
             raise ValueError(message)
-        self.optimizer = optimizer
-        self.lr0 = optimizer.lr
-        self.lr_min = _check_float("CosineDecay", "lr_min", lr_min, 0.0)
-        self.total_steps = int(total_steps)
-        self.t = 0  # steps taken
+        self.optimizer: Optimizer = optimizer
+        self.lr0: float = optimizer.lr
+        self.lr_min: float = _check_float("CosineDecay", "lr_min", lr_min, 0.0)
+        self.total_steps: int = int(total_steps)
+        self.t: int = 0  # steps taken
 
     def lr_at(self, t: int) -> float:
         """The learning rate used at step ``t`` (0-based)."""
