@@ -867,7 +867,7 @@ early_stopping = diagnosed_exercise(
 vanishing_quiz = Quiz(
     id="04.vanishing_quiz",
     question="""
-    A 10-layer sigmoid network trained with SGD keeps its training loss at 2.31 (chance
+    A 10-layer sigmoid network trained with SGD keeps its training loss at 2.30 (chance
     level for 10 classes) for 12 epochs. At its weights, the gradient of the first
     layer is a million times smaller than that of the last layer, but not zero. What
     is going on?
