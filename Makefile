@@ -15,6 +15,7 @@ help:
 	@echo "make test   run every test: lint, types, unit, notebooks (creates .venv)"
 	@echo "make bench  time dlbook against its peers, write benchmarks/RESULTS.md"
 	@echo "make chapters [CHAPTERS='02 04']  re-run chapters and store their outputs"
+	@echo "make book   build the offline HTML book into build/book/_build/html"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,12 @@ $(VENV)/.stamp-lab: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.stamp-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e '.[test]'
+	touch $@
+
+# The offline book: jupyter-book 1.x and MathJax (the `book` extra); make test needs them
+# for the offline-render test, with Chromium (tools/install-browser.sh, skipped if impossible).
+$(VENV)/.stamp-book: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e '.[test,book]'
 	touch $@
 
 $(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
@@ -51,7 +58,8 @@ lint: $(VENV)/.stamp-test
 	$(PY) -m mypy
 
 # pytest exits 5 when it collects nothing: that is a failure here, said aloud.
-test-unit: $(VENV)/.stamp-test
+test-unit: $(VENV)/.stamp-test $(VENV)/.stamp-book
+	-bash tools/install-browser.sh
 	$(PY) -m pytest tests || { rc=$$?; [ $$rc -eq 5 ] && echo "pytest collected no tests: failing"; exit $$rc; }
 
 test-notebooks: $(VENV)/.stamp-test data
@@ -63,6 +71,11 @@ test: data lint test-unit test-notebooks
 CHAPTERS ?=
 chapters: $(VENV)/.stamp-test data
 	$(PY) -m tools.run_chapters $(CHAPTERS)
+
+# The static HTML book from the committed chapters (nothing executed, nothing from a CDN):
+# build/book/_build/html/index.html. npm fetches require.js and the widget embedder once.
+book: $(VENV)/.stamp-book
+	$(PY) -m tools.build_book
 
 bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/run.py
