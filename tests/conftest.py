@@ -36,3 +36,12 @@ def dlbook_home(tmp_path, monkeypatch):
     monkeypatch.setenv("DLBOOK_HOME", str(home))
     monkeypatch.setenv("DLBOOK_DATA", str(data))
     return home
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so a fixture can tell that the test failed
+    (the browser tests save a screenshot then)."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)

@@ -65,7 +65,8 @@ def test_draw_has_a_boundary_and_a_cost_curve():
     assert len(ax_b.collections) >= 1  # the coloured regions and the points
     (line,) = [ln for ln in ax_c.get_lines() if ln.get_label() == "cost"]
     np.testing.assert_allclose(line.get_ydata(), t.costs)
-    assert ax_c.get_yscale() == "log"
+    spans_a_decade = max(t.costs) >= 10 * min(t.costs)
+    assert ax_c.get_yscale() == ("log" if spans_a_decade else "linear")
     assert t.png().startswith(b"\x89PNG")
 
 
@@ -122,8 +123,20 @@ def test_bump_is_high_between_the_steps_and_low_outside():
 def test_bump_caption_gives_the_network_weights():
     b = ch02.BumpBuilder(w=10.0, s1=-1.0, s2=0.5, a=1.0)
     assert b.caption() == (
-        "hidden 1: weight 10, bias 10; hidden 2: weight 10, bias -5; output weights +1 and −1"
+        "hidden 1: weight 10, bias 10; hidden 2: weight 10, bias −5; output weights +1 and −1"
     )
+    negative = ch02.BumpBuilder(w=10.0, s1=-1.0, s2=0.5, a=-0.8).caption()
+    assert negative.endswith("output weights −0.8 and +0.8") and "−-" not in negative
+
+
+def test_xor_cost_axis_of_less_than_a_decade_is_linear_with_distinct_ticks():
+    t = ch02.XorTrainer(hidden=1, eta=0.5, epochs=30, seed=0)
+    t.train()
+    t.costs = [0.1401, 0.1400, 0.1399] * 10  # a flat cost: one run that learns nothing
+    ax_c = t.draw().axes[1]
+    assert ax_c.get_yscale() == "linear"
+    labels = [tick.get_text() for tick in ax_c.get_yticklabels() if tick.get_text()]
+    assert len(labels) == len(set(labels)) >= 2
 
 
 def test_bump_sliders_redraw():

@@ -52,7 +52,8 @@ def markdown_html(text: str) -> str:
 # in the middle of a word, whatever the front end's default for text output is.
 _FEEDBACK_STYLE = (
     "white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere; "
-    "font-family: var(--jp-code-font-family, monospace); font-size: 0.92em; margin: 0.3em 0"
+    "font-family: var(--jp-code-font-family, monospace); font-size: 0.92em; line-height: 1.45; "
+    "margin: 0.3em 0"
 )
 
 

@@ -167,6 +167,14 @@ class XorTrainer:
             logy=True,
             title=f"η = {self.eta:.3g}, seed {self.seed}",
         )
+        costs = np.asarray(self.costs, dtype=np.float64)
+        finite = costs[np.isfinite(costs) & (costs > 0)]
+        if finite.size and finite.max() < 10 * finite.min():
+            # less than a decade: a log axis would label only minor ticks, "0.14 0.14 0.14"
+            ax_c.set_yscale("linear")
+            lo, hi = float(finite.min()), float(finite.max())
+            pad = max(0.05 * (hi - lo), 0.05 * hi)
+            ax_c.set_ylim(max(0.0, lo - pad), hi + pad)
         if self.solved_epoch is not None:
             ax_c.axvline(self.solved_epoch, color="0.5", ls=":", lw=1)
         fig.tight_layout()
@@ -175,6 +183,14 @@ class XorTrainer:
     def png(self, fig: Figure | None = None) -> bytes:
         """The figure as PNG bytes (what the widget shows)."""
         return png_bytes(self.draw(fig))
+
+
+def _num(v: float, plus: bool = False) -> str:
+    """A number with a typographic minus (never "−-0.8"); ``plus`` writes "+" for v ≥ 0."""
+    text = f"{abs(v):.3g}"
+    if v < 0 and text != "0":
+        return "−" + text
+    return ("+" if plus else "") + text
 
 
 def _named_box(w: Any, children: list[Any], text: str) -> Any:
@@ -278,9 +294,9 @@ class BumpBuilder:
     def caption(self) -> str:
         """The network's weights in words."""
         return (
-            f"hidden 1: weight {self.w:.3g}, bias {-self.w * self.s1:.3g}; "
-            f"hidden 2: weight {self.w:.3g}, bias {-self.w * self.s2:.3g}; "
-            f"output weights +{self.a:.3g} and −{self.a:.3g}"
+            f"hidden 1: weight {_num(self.w)}, bias {_num(-self.w * self.s1)}; "
+            f"hidden 2: weight {_num(self.w)}, bias {_num(-self.w * self.s2)}; "
+            f"output weights {_num(self.a, plus=True)} and {_num(-self.a, plus=True)}"
         )
 
     def draw(self, fig: Figure | None = None) -> Figure:
