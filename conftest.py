@@ -45,7 +45,7 @@ _MARKER_WITH_REASON = re.compile(r"^(\s*#\s*NBVAL_[A-Z_]+)\s*:.*$", re.M)
 
 
 def _accept_markers_with_reasons() -> None:
-    import nbval.plugin  # noqa: PLC0415
+    import nbval.plugin
 
     if getattr(nbval.plugin.find_comment_markers, "_dlbook_reasons", False):
         return
@@ -59,7 +59,7 @@ def _accept_markers_with_reasons() -> None:
 
 
 def _ignore_stderr_in_nbval() -> None:
-    from nbval.plugin import IPyNbCell  # noqa: PLC0415  (nbval is a test dependency)
+    from nbval.plugin import IPyNbCell  # nbval is a test dependency
 
     if getattr(IPyNbCell.compare_outputs, "_dlbook_ignores_stderr", False):
         return

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import limit_threads  # noqa: E402
+from _common import limit_threads
 
 PUBLISHED = {"mnist": 1.25}  # test error in %, Hinton, Osindero & Teh (2006)
 

@@ -30,8 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import default_threads, limit_threads  # noqa: E402
-from lenet_step import lenet  # noqa: E402
+from _common import default_threads, limit_threads
+from lenet_step import lenet
 
 REFERENCE = 0.916  # "2 Conv+pooling", TensorFlow's tutorial network, Fashion-MNIST README
 REFERENCE_SMALL = 0.876  # "2 Conv+pooling", Kashif Rasul

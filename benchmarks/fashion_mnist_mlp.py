@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import default_threads, limit_threads  # noqa: E402
+from _common import default_threads, limit_threads
 
 REFERENCE = 0.8833
 

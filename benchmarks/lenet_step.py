@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import default_threads, have_module, limit_threads, median, run_worker  # noqa: E402
+from _common import default_threads, have_module, limit_threads, median, run_worker
 
 BATCH, LR, MOMENTUM = 64, 0.01, 0.9
 WORK = ("conv1", "conv2", "step")

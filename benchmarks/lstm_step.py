@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import default_threads, have_module, limit_threads, median, run_worker  # noqa: E402
+from _common import default_threads, have_module, limit_threads, median, run_worker
 
 N, T, D, H = 32, 50, 64, 128  # the LSTM benchmark of DESIGN §7
 V, E, HC, TC, LR, CLIP = 76, 32, 128, 64, 0.003, 5.0  # the char model of chapter 06

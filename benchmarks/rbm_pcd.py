@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import limit_threads, machine  # noqa: E402
+from _common import limit_threads, machine
 
 TARGET, AIM = 2.0, 2.5
 

@@ -34,12 +34,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import fashion_mnist_lenet  # noqa: E402
-import fashion_mnist_mlp  # noqa: E402
-import lenet_step  # noqa: E402
-import lstm_step  # noqa: E402
-import mlp_epoch  # noqa: E402
-from _common import default_threads, have_module, machine  # noqa: E402
+import fashion_mnist_lenet
+import fashion_mnist_mlp
+import lenet_step
+import lstm_step
+import mlp_epoch
+from _common import default_threads, have_module, machine
 
 TARGET, AIM = 1.3, 0.8
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

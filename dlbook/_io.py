@@ -170,7 +170,7 @@ def locked(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[Path
     OSError
         The lock file cannot be created (a read-only folder).
     """
-    import filelock  # noqa: PLC0415  (only for the few writes that need it)
+    import filelock  # only for the few writes that need it
 
     target = write_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)

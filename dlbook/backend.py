@@ -17,19 +17,24 @@ on a GPU.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
+from .errors import message
+
 __all__ = [
     "GPUStatus",
+    "arange",
     "array_module",
     "asarray",
     "copy_rng",
@@ -37,6 +42,7 @@ __all__ = [
     "default_rng",
     "empty",
     "gpu_available",
+    "is_array",
     "is_reproducible",
     "is_rng",
     "ones",
@@ -44,6 +50,7 @@ __all__ = [
     "synchronize",
     "to_cpu",
     "use",
+    "using_module",
     "xp",
     "zeros",
 ]
@@ -159,7 +166,7 @@ def gpu_available() -> GPUStatus:
         if hung is not None:
             return GPUStatus(False, hung)
     try:
-        import cupy  # noqa: PLC0415  (lazy on purpose: CuPy is optional)
+        import cupy  # lazy on purpose: CuPy is optional
     except Exception as exc:  # ImportError, or a broken CUDA install
         return GPUStatus(False, f"CuPy is not installed ({type(exc).__name__}: {exc})")
     version = getattr(cupy, "__version__", "?")
@@ -206,7 +213,7 @@ def use(device: str = "numpy", *, reproducible: bool = False) -> str:
                 "Install CuPy for your CUDA version (pip install 'dlbook[gpu]') "
                 "or use dl.use('auto') to fall back to NumPy."
             )
-        import cupy  # noqa: PLC0415
+        import cupy
 
         _set_module(cupy, "cupy", reproducible)
     else:
@@ -219,6 +226,21 @@ def _set_module(module: Any, name: str, reproducible: bool = False) -> None:
     _state.module = module
     _state.name = name
     _state.reproducible = reproducible
+
+
+@contextlib.contextmanager
+def using_module(module: Any, name: str, reproducible: bool = False) -> Iterator[Any]:
+    """Run a block with ``module`` as the current array module, then restore the previous one.
+
+    For devices that :func:`use` does not know: ``dlbook.testing.fake_device`` runs
+    the package on a fake GPU with it.
+    """
+    old = (_state.module, _state.name, _state.reproducible)
+    _set_module(module, name, reproducible)
+    try:
+        yield module
+    finally:
+        _set_module(*old)
 
 
 def current_device() -> str:
@@ -264,7 +286,7 @@ def _module_of(a: Any) -> Any:
     if fake is not None:
         return fake
     if type(a).__module__.startswith("cupy"):
-        import cupy  # noqa: PLC0415
+        import cupy
 
         return cupy
     return None  # Python scalars, lists: no device of their own
@@ -294,6 +316,16 @@ def empty(shape: int | tuple[int, ...], dtype: Any = np.float32) -> Any:
     return _state.module.empty(shape, dtype=dtype)
 
 
+def arange(*args: int, dtype: Any = None) -> Any:
+    """``arange(stop)`` or ``arange(start, stop, step)`` on the current device."""
+    return _state.module.arange(*args, dtype=dtype)
+
+
+def is_array(a: Any) -> bool:
+    """Whether ``a`` is an array of NumPy or of the current device."""
+    return isinstance(a, (np.ndarray, _state.module.ndarray))
+
+
 def to_cpu(a: Any) -> Any:
     """A NumPy copy of a device array (the array itself if it is already NumPy).
 
@@ -319,17 +351,22 @@ def scatter_add(target: Any, indices: Any, values: Any) -> None:
     if module is np:
         np.add.at(target, indices, values)
     elif _name(module) == "cupy":
-        import cupyx  # noqa: PLC0415
+        import cupyx
 
         cupyx.scatter_add(target, indices, values)
     else:
         module.scatter_add(target, indices, values)
 
 
-def synchronize() -> None:
-    """Wait until the device has finished its queued work (a no-op on NumPy)."""
-    if _state.name == "cupy":
-        import cupy  # noqa: PLC0415
+def synchronize(module: Any = None) -> None:
+    """Wait until the device has finished its queued work (a no-op on NumPy).
+
+    ``module`` is the array module whose device to wait for (``numpy`` or
+    ``cupy``); by default the current device's.
+    """
+    name = _state.name if module is None else module_name(module)
+    if name == "cupy":
+        import cupy
 
         cupy.cuda.get_current_stream().synchronize()
 
@@ -409,13 +446,17 @@ def default_rng(seed: Any = None) -> RNG:
     else:
         got = f"{seed!r}" if isinstance(seed, (int, np.integer)) else type(seed).__name__
         raise (ValueError if isinstance(seed, (int, np.integer)) else TypeError)(
-            "The 'rng' parameter must be None, an int >= 0 (a seed) or a generator from "
-            f"dlbook.backend.default_rng. Got {got} instead."
+            message(
+                "default_rng",
+                "rng",
+                "None, an int >= 0 (a seed) or a generator from dlbook.backend.default_rng",
+                got,
+            )
         )
     if _state.name == "numpy":
         return gen
     if _state.name == "cupy" and not _state.reproducible:
-        import cupy  # noqa: PLC0415
+        import cupy
 
         return cupy.random.default_rng(int(gen.integers(2**63)))
     return HostRNG(gen, _state.module)
@@ -445,7 +486,7 @@ def _use_from_environment() -> None:
     try:
         use(wanted)
     except (ValueError, RuntimeError) as exc:
-        import warnings  # noqa: PLC0415
+        import warnings
 
         warnings.warn(f"DLBOOK_DEVICE={wanted!r} ignored: {exc}", RuntimeWarning, stacklevel=2)
 

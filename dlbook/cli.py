@@ -61,7 +61,7 @@ def _narrow_streams_transliterate() -> None:
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
     try:
-        from . import doctor  # noqa: PLC0415
+        from . import doctor
 
         rep = doctor.report()
         print(json.dumps(rep, indent=2, default=str) if args.json else doctor.format_report(rep))
@@ -73,7 +73,7 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_list(args: argparse.Namespace) -> int:
-    from . import datasets  # noqa: PLC0415
+    from . import datasets
 
     for s in datasets.status():
         info = datasets.info(s.name)
@@ -87,7 +87,7 @@ def _cmd_data_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_fetch(args: argparse.Namespace) -> int:
-    from . import datasets  # noqa: PLC0415
+    from . import datasets
 
     try:
         name = datasets.canonical_name(args.name)
@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.set_defaults(func=None, parser=data)
 
     # `dlbook grade NOTEBOOK... [--json PATH] [--timeout S] [--chapter NN]` (DESIGN §4)
-    from . import grading  # noqa: PLC0415  (standard library only at import)
+    from . import grading  # standard library only at import
 
     grading.add_parser(sub)
 

@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 
 from . import backend
-from .layers import Layer, _check_cached, _check_dout, _check_float
+from .errors import check_float_array
+from .layers import Layer, check_cached, check_dout
 
 __all__ = ["AvgPool2D", "Conv2D", "MaxPool2D", "col2im", "im2col", "output_size"]
 
@@ -101,7 +102,7 @@ def _check_fits(
 
 
 def _check_images(where: str, x: Any, channels: int | None = None) -> None:
-    _check_float(where, x)
+    check_float_array(where, x)
     if x.ndim != 4:
         hint = " Add the channel axis: x[:, None]." if x.ndim == 3 else ""
         raise ValueError(
@@ -363,10 +364,10 @@ class Conv2D(Layer):
 
     def backward(self, dout: Array) -> Array:
         """dW = dout · colsᵀ, db = Σ dout, dx = col2im(Wᵀ · dout) (None if not needs_input_grad)."""
-        _check_cached(self, self.cols)
+        check_cached(self, self.cols)
         assert self.x_shape is not None
         f = self.out_channels
-        _check_dout(self, dout, self.output_shape(self.x_shape))
+        check_dout(self, dout, self.output_shape(self.x_shape))
         xp = backend.array_module(dout)
         W = self.params["W"]
         # (N, F, OH, OW) -> (F, OH·OW·N); no copy when dout has this module's layout
@@ -444,7 +445,8 @@ def _memory_order(a: Array) -> Array:
     NumPy iterates a transposed view in its logical order, which for this
     module's layout strides across memory; the (C, H, W, N) view runs along it.
     """
-    return backend.array_module(a).ascontiguousarray(a.transpose(1, 2, 3, 0))
+    xp = backend.array_module(a)
+    return xp.ascontiguousarray(a.transpose(1, 2, 3, 0))
 
 
 class MaxPool2D(_Pool2D):
@@ -490,9 +492,9 @@ class MaxPool2D(_Pool2D):
 
     def backward(self, dout: Array) -> Array:
         """dx: dout routed to the winner of each window, 0 elsewhere."""
-        _check_cached(self, self.argmax)
+        check_cached(self, self.argmax)
         c, oh, ow, n = self.argmax.shape
-        _check_dout(self, dout, (n, c, oh, ow))
+        check_dout(self, dout, (n, c, oh, ow))
         d = _memory_order(dout)
         parts = [d * (self.argmax == k) for k in range(self.size[0] * self.size[1])]
         return self._scatter(parts, dout.dtype)
@@ -538,6 +540,6 @@ class AvgPool2D(_Pool2D):
         """dx: dout / size² spread over each window."""
         if self.out_shape is None:
             raise RuntimeError("AvgPool2D.backward: call forward first.")
-        _check_dout(self, dout, self.out_shape)
+        check_dout(self, dout, self.out_shape)
         share = _memory_order(dout) * (1.0 / (self.size[0] * self.size[1]))
         return self._scatter([share] * (self.size[0] * self.size[1]), dout.dtype)

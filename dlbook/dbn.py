@@ -29,6 +29,7 @@ import numpy as np
 from . import backend
 from ._io import NpzArchive, atomic_write, check_declared_sizes
 from .layers import Dense, Sigmoid
+from .network import Sequential
 from .rbm import RBM
 
 __all__ = ["DBN"]
@@ -164,8 +165,6 @@ class DBN:
         output layer is added; the loss is softmax cross-entropy. Fine-tuning with
         backpropagation does not change the DBN.
         """
-        from .network import Sequential  # noqa: PLC0415  (the network module is above this one)
-
         layers: list[Any] = []
         for rbm in self.rbms:
             dense = Dense(rbm.n_visible, rbm.n_hidden, init="xavier", rng=0, dtype=rbm.dtype)

@@ -153,7 +153,8 @@ def gradient_norms(model: Sequential, x: Any, y: Any) -> np.ndarray:
     for layer in model.layers:
         if "W" in layer.params:
             g = layer.grads["W"]
-            norms.append(float(backend.array_module(g).sqrt((g.astype(np.float64) ** 2).sum())))
+            xp = backend.array_module(g)
+            norms.append(float(xp.sqrt((g.astype(np.float64) ** 2).sum())))
     return np.array(norms)  # host: a handful of numbers to print and plot
 
 

@@ -55,14 +55,14 @@ def progress_path() -> Path:
     """Where exercise progress is kept: ``$DLBOOK_HOME/progress.json``, else in the platform's
     user data folder for dlbook. Asks ``dlbook.exercises.progress``; the same rule if it fails."""
     try:
-        from .exercises import progress  # noqa: PLC0415
+        from .exercises import progress
 
         return Path(progress.path())
     except Exception:  # exercises unavailable: the doctor must still answer
         pass
     home = os.environ.get("DLBOOK_HOME", "").strip()
     if not home:
-        import platformdirs  # noqa: PLC0415
+        import platformdirs
 
         home = platformdirs.user_data_dir("dlbook")
     return Path(home).expanduser() / "progress.json"
@@ -84,7 +84,7 @@ def _version(dist: str) -> str | None:
 
 
 def _packages() -> dict[str, str | None]:
-    from . import __version__  # noqa: PLC0415
+    from . import __version__
 
     versions: dict[str, str | None] = {"dlbook": __version__}
     versions.update({name: _version(dist) for name, dist in PACKAGES.items()})
@@ -93,10 +93,10 @@ def _packages() -> dict[str, str | None]:
 
 def _blas() -> dict[str, Any]:
     """The BLAS NumPy calls: threadpoolctl's view (it comes with scikit-learn), else NumPy's."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     try:
-        from threadpoolctl import threadpool_info  # noqa: PLC0415
+        from threadpoolctl import threadpool_info
     except ImportError:
         threadpool_info = None
     if threadpool_info is not None:
@@ -140,9 +140,9 @@ def _gpu() -> dict[str, Any]:
     its package is on the path but failed to import (a broken CUDA set-up): the
     fix is then to repair CuPy, not to install it.
     """
-    import importlib.util  # noqa: PLC0415
+    import importlib.util
 
-    from . import backend  # noqa: PLC0415
+    from . import backend
 
     status = backend.gpu_available()
     try:
@@ -162,13 +162,13 @@ def _gpu() -> dict[str, Any]:
 
 
 def _device() -> dict[str, Any]:
-    from . import backend  # noqa: PLC0415
+    from . import backend
 
     return {"DLBOOK_DEVICE": os.environ.get("DLBOOK_DEVICE"), "in_use": backend.current_device()}
 
 
 def _files() -> dict[str, Any]:
-    from .datasets import data_dir  # noqa: PLC0415
+    from .datasets import data_dir
 
     progress = progress_path()
     return {
@@ -179,7 +179,7 @@ def _files() -> dict[str, Any]:
 
 
 def _datasets() -> list[dict[str, Any]]:
-    from . import datasets  # noqa: PLC0415
+    from . import datasets
 
     return [
         {"name": s.name, "present": s.present, "where": s.where, "fix": s.fix}

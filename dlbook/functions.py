@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 
 from . import backend
+from .errors import message
 
 __all__ = [
+    "check_targets",
     "cross_entropy",
     "cross_entropy_grad",
     "log_sigmoid",
@@ -51,15 +53,15 @@ __all__ = [
 Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
 
 
-def _float_array(x: Any, name: str, where: str) -> tuple[Any, Array]:
-    """``(xp, x)`` with ``x`` an array of a floating dtype (lists become float64)."""
+def _float_array(x: Any, name: str, where: str) -> Array:
+    """``x`` as an array of a floating dtype on its device (lists and ints become float64)."""
     xp = backend.array_module(x)
     x = xp.asarray(x)
     if x.dtype.kind == "f":
-        return xp, x
+        return x
     if x.dtype.kind in "iub":
-        return xp, x.astype(np.float64)
-    raise TypeError(f"{where}: {name} must be a real array; got dtype {x.dtype}.")
+        return x.astype(np.float64)
+    raise TypeError(message(where, name, "a real array", f"dtype {x.dtype}"))
 
 
 # --- activations ---------------------------------------------------------------
@@ -85,7 +87,8 @@ def sigmoid(x: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, x = _float_array(x, "x", "sigmoid")
+    x = _float_array(x, "x", "sigmoid")
+    xp = backend.array_module(x)
     s = xp.multiply(x, 0.5)  # σ(x) = ½ (1 + tanh(x/2))
     xp.tanh(s, out=s)
     s += 1.0
@@ -101,7 +104,8 @@ def sigmoid_prime(z: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, z = _float_array(z, "z", "sigmoid_prime")
+    z = _float_array(z, "z", "sigmoid_prime")
+    xp = backend.array_module(z)
     s = sigmoid(z)
     ds = xp.subtract(1.0, s)
     ds *= s  # σ' = σ (1 − σ)
@@ -116,7 +120,8 @@ def log_sigmoid(x: Any) -> Array:
 
     Built in chapter 03.
     """
-    xp, x = _float_array(x, "x", "log_sigmoid")
+    x = _float_array(x, "x", "log_sigmoid")
+    xp = backend.array_module(x)
     return -xp.logaddexp(0, -x)  # log σ(x) = −log(1 + e^(−x)) = −logaddexp(0, −x)
 
 
@@ -127,7 +132,8 @@ def tanh(x: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, x = _float_array(x, "x", "tanh")
+    x = _float_array(x, "x", "tanh")
+    xp = backend.array_module(x)
     return xp.tanh(x)
 
 
@@ -136,7 +142,8 @@ def tanh_prime(z: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, z = _float_array(z, "z", "tanh_prime")
+    z = _float_array(z, "z", "tanh_prime")
+    xp = backend.array_module(z)
     t = xp.tanh(z)
     t *= t
     return xp.subtract(1.0, t, out=t)  # 1 − tanh²
@@ -147,7 +154,8 @@ def relu(x: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, x = _float_array(x, "x", "relu")
+    x = _float_array(x, "x", "relu")
+    xp = backend.array_module(x)
     return xp.maximum(x, 0)
 
 
@@ -159,7 +167,7 @@ def relu_prime(z: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, z = _float_array(z, "z", "relu_prime")
+    z = _float_array(z, "z", "relu_prime")
     return (z > 0).astype(z.dtype)
 
 
@@ -189,7 +197,8 @@ def logsumexp(x: Any, axis: int = -1, keepdims: bool = False) -> Array:
 
     Built in chapter 03.
     """
-    xp, x = _float_array(x, "x", "logsumexp")
+    x = _float_array(x, "x", "logsumexp")
+    xp = backend.array_module(x)
     m = _row_max(x, axis)
     s = xp.exp(x - m).sum(axis=axis, keepdims=True)
     with np.errstate(divide="ignore"):  # log 0 = −inf is the right answer for −inf rows
@@ -216,7 +225,8 @@ def softmax(x: Any, axis: int = -1) -> Array:
 
     Built in chapter 03.
     """
-    xp, x = _float_array(x, "x", "softmax")
+    x = _float_array(x, "x", "softmax")
+    xp = backend.array_module(x)
     p = x - x.max(axis=axis, keepdims=True)  # softmax(x) = softmax(x − max x)
     xp.exp(p, out=p)
     p /= p.sum(axis=axis, keepdims=True)
@@ -232,7 +242,8 @@ def log_softmax(x: Any, axis: int = -1) -> Array:
 
     Built in chapter 03.
     """
-    xp, x = _float_array(x, "x", "log_softmax")
+    x = _float_array(x, "x", "log_softmax")
+    xp = backend.array_module(x)
     z = x - _row_max(x, axis)  # log p_k = (x_k − m) − log Σ_j e^(x_j − m)
     with np.errstate(divide="ignore"):
         z -= xp.log(xp.exp(z).sum(axis=axis, keepdims=True))
@@ -285,10 +296,11 @@ def _check_label_range(labels: Array, n_classes: int, where: str) -> None:
         )
 
 
-def _targets(d: Any, shape: tuple[int, ...], xp: Any, where: str) -> Array:
-    """Validate targets for scores of ``shape`` (N, C): integer labels (N,) or rows (N, C)."""
+def check_targets(d: Any, scores: Array, where: str) -> Array:
+    """Targets for ``scores`` (N, C) on their device: integer labels (N,) or rows (N, C)."""
+    xp = backend.array_module(scores)
     d = xp.asarray(d)
-    n, c = shape
+    n, c = scores.shape
     if d.dtype.kind in "iu":
         if d.shape != (n,):
             raise ValueError(
@@ -346,9 +358,10 @@ def cross_entropy(p: Any, d: Any) -> Array:
 
     Built in chapter 03.
     """
-    xp, p = _float_array(p, "p", "cross_entropy")
+    p = _float_array(p, "p", "cross_entropy")
+    xp = backend.array_module(p)
     _check_2d(p, "p", "cross_entropy")
-    d = _targets(d, p.shape, xp, "cross_entropy")
+    d = check_targets(d, p, "cross_entropy")
     n = p.shape[0]
     if d.dtype.kind in "iu":
         picked = p[xp.arange(n), d]  # p_n,d_n
@@ -366,9 +379,10 @@ def cross_entropy_grad(p: Any, d: Any) -> Array:
 
     Built in chapter 03.
     """
-    xp, p = _float_array(p, "p", "cross_entropy_grad")
+    p = _float_array(p, "p", "cross_entropy_grad")
+    xp = backend.array_module(p)
     _check_2d(p, "p", "cross_entropy_grad")
-    d = _targets(d, p.shape, xp, "cross_entropy_grad")
+    d = check_targets(d, p, "cross_entropy_grad")
     if d.dtype.kind in "iu":
         d = one_hot(d, p.shape[1], dtype=p.dtype)
     g = xp.maximum(p, xp.finfo(p.dtype).tiny)
@@ -393,9 +407,10 @@ def softmax_cross_entropy(logits: Any, d: Any) -> Array:
 
     Built in chapter 03.
     """
-    xp, x = _float_array(logits, "logits", "softmax_cross_entropy")
+    x = _float_array(logits, "logits", "softmax_cross_entropy")
+    xp = backend.array_module(x)
     _check_2d(x, "logits", "softmax_cross_entropy")
-    d = _targets(d, x.shape, xp, "softmax_cross_entropy")
+    d = check_targets(d, x, "softmax_cross_entropy")
     logp = log_softmax(x)
     n = x.shape[0]
     if d.dtype.kind in "iu":
@@ -412,9 +427,10 @@ def softmax_cross_entropy_grad(logits: Any, d: Any) -> Array:
 
     Built in chapter 03.
     """
-    xp, x = _float_array(logits, "logits", "softmax_cross_entropy_grad")
+    x = _float_array(logits, "logits", "softmax_cross_entropy_grad")
+    xp = backend.array_module(x)
     _check_2d(x, "logits", "softmax_cross_entropy_grad")
-    d = _targets(d, x.shape, xp, "softmax_cross_entropy_grad")
+    d = check_targets(d, x, "softmax_cross_entropy_grad")
     n = x.shape[0]
     g = softmax(x)
     if d.dtype.kind in "iu":
@@ -450,7 +466,8 @@ def mse(y: Any, d: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, y = _float_array(y, "y", "mse")
+    y = _float_array(y, "y", "mse")
+    xp = backend.array_module(y)
     d = xp.asarray(d).astype(y.dtype, copy=False)
     _same_shape(y, d, "mse")
     r = y - d
@@ -463,7 +480,8 @@ def mse_grad(y: Any, d: Any) -> Array:
 
     Built in chapter 02.
     """
-    xp, y = _float_array(y, "y", "mse_grad")
+    y = _float_array(y, "y", "mse_grad")
+    xp = backend.array_module(y)
     d = xp.asarray(d).astype(y.dtype, copy=False)
     _same_shape(y, d, "mse_grad")
     g = y - d

@@ -219,11 +219,13 @@ def _is_index(x: Any) -> bool:
 def _projection(shape: tuple[int, ...], seed: int, like: Array) -> Array:
     """A fixed standard-normal R of ``shape`` on the device of ``like`` (drawn on the host)."""
     r = backend.to_cpu(backend.default_rng(seed).standard_normal(shape))  # float64, on the host
-    return backend.array_module(like).asarray(r)
+    xp = backend.array_module(like)
+    return xp.asarray(r)
 
 
 def _same(a: Array, b: Array) -> bool:
-    return bool(backend.array_module(a).array_equal(a, b))
+    xp = backend.array_module(a)
+    return bool(xp.array_equal(a, b))
 
 
 def _rng_resetter(layers: list[Any], train: bool) -> Callable[[], None]:

@@ -131,7 +131,7 @@ def _parse(source: str) -> ast.Module | None:
     except SyntaxError:
         pass
     try:  # IPython syntax (%magics, !shell): what the kernel would run
-        from IPython.core.inputtransformer2 import TransformerManager  # noqa: PLC0415
+        from IPython.core.inputtransformer2 import TransformerManager
 
         return ast.parse(TransformerManager().transform_cell(source))
     except Exception:
@@ -156,7 +156,7 @@ def find_checked_arguments(nb: Any) -> dict[str, str]:
     is a plain name (``step``) or a literal (``2``, ``None``); the last call wins.
     Exercises whose module or name is unknown are left out.
     """
-    from . import exercises  # noqa: PLC0415
+    from . import exercises
 
     modules = exercises.chapter_modules()
     found: dict[str, str] = {}
@@ -267,7 +267,7 @@ def _limit_memory(megabytes: int) -> None:
     if megabytes <= 0:
         return
     try:
-        import resource  # noqa: PLC0415  (POSIX)
+        import resource  # POSIX
 
         limit = megabytes * 1024 * 1024
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -307,11 +307,11 @@ def grade_one(
     by default ``timeout`` seconds from now. :func:`grade` calls this in a worker
     process that it kills at the deadline; called directly, nothing is killed.
     """
-    import nbformat  # noqa: PLC0415
-    from nbclient import NotebookClient  # noqa: PLC0415
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: PLC0415
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    from . import exercises  # noqa: PLC0415
+    from . import exercises
 
     t0 = time.monotonic()
     deadline = t0 + timeout if deadline is None else deadline
@@ -399,7 +399,7 @@ def grade_one(
 
 def _interrupt(client: Any) -> None:
     """Interrupt the kernel (SIGINT: a KeyboardInterrupt in the learner's loop)."""
-    from jupyter_core.utils import run_sync  # noqa: PLC0415
+    from jupyter_core.utils import run_sync
 
     with contextlib.suppress(Exception):
         run_sync(client.km.interrupt_kernel)()
@@ -412,8 +412,8 @@ def _grade_in_kernel(
     pending: dict[str, ExerciseGrade],
     deadline: float,
 ) -> None:
-    from nbclient.exceptions import CellTimeoutError  # noqa: PLC0415
-    from nbformat.v4 import new_code_cell  # noqa: PLC0415
+    from nbclient.exceptions import CellTimeoutError
+    from nbformat.v4 import new_code_cell
 
     def run(code: str) -> Any:
         left = deadline - _GRACE - time.monotonic()
@@ -468,7 +468,7 @@ def _worker(argv: Sequence[str]) -> int:
     """``python -m dlbook.grading --worker PATH TIMEOUT CHAPTER MEMORY``: one notebook, JSON out."""
     path, timeout, chapter, memory = argv
     start = time.monotonic()
-    from . import notebook_env  # noqa: PLC0415
+    from . import notebook_env
 
     notebook_env.apply()
     _limit_memory(int(memory))
@@ -546,7 +546,7 @@ def grade(
     Returns one :class:`NotebookGrade` per path, in the order given. ``progress``:
     a tqdm bar on stderr (``None``: only on a terminal).
     """
-    from tqdm.auto import tqdm  # noqa: PLC0415
+    from tqdm.auto import tqdm
 
     jobs = jobs or max(1, min(4, os.cpu_count() or 1))
     results: dict[int, NotebookGrade] = {}
@@ -648,7 +648,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    import importlib.util  # noqa: PLC0415
+    import importlib.util
 
     missing = [m for m in ("nbformat", "nbclient", "ipykernel") if not importlib.util.find_spec(m)]
     if missing:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import backend
+from . import backend, errors
 
 __all__ = ["check_finite", "check_int", "dry_run", "inputs", "prepare", "targets"]
 
@@ -22,13 +22,8 @@ Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
 
 
 def check_int(where: str, name: str, value: Any) -> int:
-    """``value`` as an int >= 1, or a ValueError naming the parameter of ``Sequential.where``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(
-            f"The {name!r} parameter of Sequential.{where} must be an int >= 1. "
-            f"Got {value!r} instead."
-        )
-    return int(value)
+    """``value`` as an int >= 1, or a ValueError naming ``Sequential.where`` and ``name``."""
+    return errors.check_int(f"Sequential.{where}", name, value)
 
 
 def inputs(model: Any, x: Any, where: str) -> Array:

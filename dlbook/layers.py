@@ -34,6 +34,7 @@ import numpy as np
 
 from . import backend
 from . import functions as F
+from .errors import check_float_array as _check_float
 
 __all__ = [
     "LAYERS",
@@ -48,6 +49,8 @@ __all__ = [
     "Sigmoid",
     "SoftmaxCrossEntropy",
     "Tanh",
+    "check_cached",
+    "check_dout",
     "from_config",
     "layer_class",
 ]
@@ -156,27 +159,14 @@ class Layer:
 # --- helpers -------------------------------------------------------------------
 
 
-def _check_float(layer: str, x: Any, name: str = "input") -> None:
-    """TypeError unless ``x`` is an array of a floating dtype."""
-    dtype = getattr(x, "dtype", None)
-    if dtype is None or not hasattr(x, "shape"):
-        raise TypeError(
-            f"{layer}: {name} must be an array; got {type(x).__name__}. "
-            "Make one with dlbook.backend.asarray(x, dtype=np.float32)."
-        )
-    if dtype.kind != "f":
-        raise TypeError(
-            f"{layer}: {name} must be a float array; got dtype {dtype}. "
-            "Convert it with x.astype(np.float32)."
-        )
-
-
-def _check_cached(layer: Layer | Loss, value: Any) -> None:
+def check_cached(layer: Layer | Loss, value: Any) -> None:
+    """RuntimeError when ``backward`` comes before ``forward`` (nothing kept yet)."""
     if value is None:
         raise RuntimeError(f"{type(layer).__name__}.backward: call forward first.")
 
 
-def _check_dout(layer: Layer, dout: Any, shape: tuple[int, ...]) -> None:
+def check_dout(layer: Layer, dout: Any, shape: tuple[int, ...]) -> None:
+    """``dout`` must be a float array of the output's ``shape``."""
     _check_float(type(layer).__name__, dout, "dout")
     if dout.shape != shape:
         raise ValueError(
@@ -185,8 +175,13 @@ def _check_dout(layer: Layer, dout: Any, shape: tuple[int, ...]) -> None:
         )
 
 
+# The names the layers below use (and the chapters show): check_cached, check_dout.
+_check_cached = check_cached
+_check_dout = check_dout
+
+
 def _is_array(value: Any) -> bool:
-    return isinstance(value, (np.ndarray, backend.xp().ndarray))
+    return backend.is_array(value)
 
 
 def _astype(obj: T, dtype: Any) -> T:
@@ -196,7 +191,10 @@ def _astype(obj: T, dtype: Any) -> T:
         raise TypeError(f"{type(obj).__name__}.astype: dtype must be a float type; got {dtype}.")
     state = vars(obj)
     params = {k: v.astype(dtype) for k, v in state["params"].items()}  # astype copies
-    grads = {k: backend.array_module(v).zeros_like(v) for k, v in params.items()}
+    grads = {}
+    for k, v in params.items():
+        xp = backend.array_module(v)
+        grads[k] = xp.zeros_like(v)
     shallow = copy.copy(obj)
     for name, value in state.items():
         if _is_array(value):  # a cached value: the copy recomputes it in forward
@@ -367,7 +365,8 @@ class Tanh(Layer):
 
     def forward(self, x: Array, train: bool = False) -> Array:
         _check_float("Tanh", x)
-        self.out = backend.array_module(x).tanh(x)
+        xp = backend.array_module(x)
+        self.out = xp.tanh(x)
         return self.out
 
     def backward(self, dout: Array) -> Array:
@@ -688,7 +687,7 @@ class SoftmaxCrossEntropy(Loss):
                 f"SoftmaxCrossEntropy: scores must have shape (N, C); got shape {scores.shape}."
             )
         xp = backend.array_module(scores)
-        d = F._targets(targets, scores.shape, xp, "SoftmaxCrossEntropy")
+        d = F.check_targets(targets, scores, "SoftmaxCrossEntropy")
         if d.dtype.kind == "f" and d.dtype != scores.dtype:
             d = d.astype(scores.dtype)  # float64 one-hot rows must not upcast p − d
         n = scores.shape[0]
@@ -711,8 +710,9 @@ class SoftmaxCrossEntropy(Loss):
         n = self.p.shape[0]
         d = self.targets
         if d.dtype.kind in "iu":
+            xp = backend.array_module(self.p)
             dx = self.p.copy()
-            dx[backend.array_module(dx).arange(n), d] -= 1.0  # p − d, d one-hot
+            dx[xp.arange(n), d] -= 1.0  # p − d, d one-hot
         else:
             dx = self.p - d
         dx /= n

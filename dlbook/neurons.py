@@ -214,12 +214,12 @@ class McCullochPitts:
 # --- named units ------------------------------------------------------------------------------
 
 
-def AND(n: int = 2) -> McCullochPitts:  # noqa: N802  (the gate's name)
+def AND(n: int = 2) -> McCullochPitts:  # the gate's name
     """Fires when all ``n`` excitatory inputs are active: threshold ``n``."""
     return McCullochPitts(threshold=n, n_excitatory=n)
 
 
-def OR(n: int = 2) -> McCullochPitts:  # noqa: N802
+def OR(n: int = 2) -> McCullochPitts:
     """Fires when any of ``n`` excitatory inputs is active: threshold 1."""
     return McCullochPitts(threshold=1, n_excitatory=n)
 
@@ -231,12 +231,12 @@ def at_least(k: int, n: int) -> McCullochPitts:
     return McCullochPitts(threshold=k, n_excitatory=n)
 
 
-def AND_NOT() -> McCullochPitts:  # noqa: N802
+def AND_NOT() -> McCullochPitts:
     """``A and not B``: one excitatory input A (threshold 1), one inhibitory input B."""
     return McCullochPitts(threshold=1, n_excitatory=1, n_inhibitory=1)
 
 
-def NOT() -> McCullochPitts:  # noqa: N802
+def NOT() -> McCullochPitts:
     """``not A``: threshold 0 and A inhibitory, so the unit fires unless A is active.
 
     A threshold-0 unit fires with no input at all; think of it as a unit driven by
@@ -246,7 +246,7 @@ def NOT() -> McCullochPitts:  # noqa: N802
     return McCullochPitts(threshold=0, n_excitatory=0, n_inhibitory=1)
 
 
-def NOR(n: int = 2) -> McCullochPitts:  # noqa: N802
+def NOR(n: int = 2) -> McCullochPitts:
     """``not (A or B ...)``: threshold 0 with all ``n`` inputs inhibitory."""
     return McCullochPitts(threshold=0, n_excitatory=0, n_inhibitory=n)
 
@@ -262,9 +262,8 @@ def binary_inputs(n: int) -> Any:
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= 20:
         raise ValueError(f"binary_inputs: n must be an int from 0 to 20; got {n!r}.")
-    xp = backend.xp()
-    rows = xp.arange(2**n)[:, None]  # (2**n, 1)
-    shifts = xp.arange(n - 1, -1, -1)[None, :]  # (1, n): most significant first
+    rows = backend.arange(2**n)[:, None]  # (2**n, 1)
+    shifts = backend.arange(n - 1, -1, -1)[None, :]  # (1, n): most significant first
     return ((rows >> shifts) & 1).astype(FIRE_DTYPE)
 
 

@@ -48,7 +48,7 @@ def _in_notebook() -> bool:
 
 
 def _style_figures() -> None:
-    import matplotlib as mpl  # noqa: PLC0415  (drawing is imported lazily)
+    import matplotlib as mpl  # drawing is imported lazily
 
     mpl.rcParams.update(
         {
@@ -63,7 +63,7 @@ def _style_figures() -> None:
             "font.size": 10,
         }
     )
-    from .plots.fonts import use_korean_font  # noqa: PLC0415
+    from .plots.fonts import use_korean_font
 
     use_korean_font()  # Korean labels render without a system CJK font
 

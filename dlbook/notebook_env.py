@@ -37,7 +37,7 @@ def _cpu_flags() -> set[str]:
 
 def _numpy_dispatch_targets() -> list[str]:
     """The SIMD targets this NumPy can dispatch to at run time (names vary by version)."""
-    import importlib  # noqa: PLC0415
+    import importlib
 
     for name in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):  # 2.x, 1.x
         try:

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from . import backend
+from .errors import check_real, message
 
 __all__ = [
     "OPTIMIZERS",
@@ -63,37 +64,6 @@ __all__ = [
 ]
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
-
-
-def _check_float(
-    owner: str,
-    name: str,
-    value: Any,
-    low: float,
-    high: float | None = None,
-    *,
-    low_open: bool = False,
-    high_open: bool = True,
-) -> float:
-    """``value`` as a float in the stated interval, or the scikit-learn-style ValueError."""
-    if high is None:
-        expected = f"> {low:g}" if low_open else f">= {low:g}"
-    else:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        expected = f"in {left}{low:g}, {high:g}{right}"
-    message = (
-        f"The {name!r} parameter of {owner} must be a float {expected}. Got {value!r} instead."
-    )
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(message)
-    v = float(value)
-    ok = math.isfinite(v) and (v > low if low_open else v >= low)
-    if high is not None:
-        ok = ok and (v < high if high_open else v <= high)
-    if not ok:
-        raise ValueError(message)
-    return v
 
 
 class _Slot:
@@ -123,8 +93,8 @@ class Optimizer:
         self, lr: float, weight_decay: float = 0.0, decay: Collection[str] | None = None
     ) -> None:
         name = type(self).__name__
-        self.lr = _check_float(name, "lr", lr, 0.0, low_open=True)
-        self.weight_decay = _check_float(name, "weight_decay", weight_decay, 0.0)
+        self.lr = check_real(name, "lr", lr, 0.0, low_open=True)
+        self.weight_decay = check_real(name, "weight_decay", weight_decay, 0.0)
         self.decay = _check_decay(name, decay)
         self._state: dict[int, _Slot] = {}
 
@@ -285,9 +255,9 @@ class SGD(Optimizer):
         decay: Collection[str] | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, decay)
-        self.momentum = _check_float("SGD", "momentum", momentum, 0.0, 1.0)
+        self.momentum = check_real("SGD", "momentum", momentum, 0.0, 1.0)
         if not isinstance(nesterov, bool):
-            raise TypeError(f"The 'nesterov' parameter of SGD must be a bool. Got {nesterov!r}.")
+            raise TypeError(message("SGD", "nesterov", "a bool", nesterov))
         if nesterov and self.momentum == 0:
             raise ValueError(
                 "SGD: nesterov=True needs momentum > 0 (Nesterov's method is a kind of "
@@ -366,7 +336,7 @@ class AdaGrad(Optimizer):
         decay: Collection[str] | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, decay)
-        self.eps = _check_float("AdaGrad", "eps", eps, 0.0)
+        self.eps = check_real("AdaGrad", "eps", eps, 0.0)
 
     def _init_state(self, slot: _Slot, xp: Any) -> None:
         slot.a = xp.zeros_like(slot.param)
@@ -426,8 +396,8 @@ class RMSProp(Optimizer):
         decay: Collection[str] | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, decay)
-        self.rho = _check_float("RMSProp", "rho", rho, 0.0, 1.0)
-        self.eps = _check_float("RMSProp", "eps", eps, 0.0)
+        self.rho = check_real("RMSProp", "rho", rho, 0.0, 1.0)
+        self.eps = check_real("RMSProp", "eps", eps, 0.0)
 
     def _init_state(self, slot: _Slot, xp: Any) -> None:
         slot.a = xp.zeros_like(slot.param)
@@ -491,9 +461,9 @@ class Adam(Optimizer):
         decay: Collection[str] | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, decay)
-        self.beta1 = _check_float("Adam", "beta1", beta1, 0.0, 1.0)
-        self.beta2 = _check_float("Adam", "beta2", beta2, 0.0, 1.0)
-        self.eps = _check_float("Adam", "eps", eps, 0.0)
+        self.beta1 = check_real("Adam", "beta1", beta1, 0.0, 1.0)
+        self.beta2 = check_real("Adam", "beta2", beta2, 0.0, 1.0)
+        self.eps = check_real("Adam", "eps", eps, 0.0)
 
     def _init_state(self, slot: _Slot, xp: Any) -> None:
         slot.a = xp.zeros_like(slot.param)  # m
@@ -570,7 +540,7 @@ class L1Penalty:
                 f"dlbook.optim.SGD(0.1); got {type(optimizer).__name__}."
             )
         if isinstance(l1, bool) or not isinstance(l1, (int, float)) or not l1 >= 0:
-            raise ValueError(f"The 'l1' parameter of L1Penalty must be a float >= 0. Got {l1!r}.")
+            raise ValueError(message("L1Penalty", "l1", "a float >= 0", l1))
         self.optimizer = optimizer
         self.l1 = float(l1)
         self.keys = tuple(keys)
@@ -635,7 +605,7 @@ class CosineDecay:
             raise ValueError(message)
         self.optimizer: Optimizer = optimizer
         self.lr0: float = optimizer.lr
-        self.lr_min: float = _check_float("CosineDecay", "lr_min", lr_min, 0.0)
+        self.lr_min: float = check_real("CosineDecay", "lr_min", lr_min, 0.0)
         self.total_steps: int = int(total_steps)
         self.t: int = 0  # steps taken
 
@@ -724,7 +694,7 @@ def get(optimizer: str | Optimizer, **hyper: Any) -> Optimizer:
         )
     key = optimizer.strip().lower()
     if key not in OPTIMIZERS:
-        import difflib  # noqa: PLC0415
+        import difflib
 
         close = difflib.get_close_matches(key, list(OPTIMIZERS), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""

@@ -43,7 +43,7 @@ class Bar:
     """
 
     def __init__(self, total: int, desc: str, unit: str = "batch") -> None:
-        from tqdm.auto import tqdm  # noqa: PLC0415  (only when a bar is shown)
+        from tqdm.auto import tqdm  # only when a bar is shown
 
         self.desc = desc
         self._bar = tqdm(total=total, unit=unit, desc=desc, leave=True, dynamic_ncols=True)

@@ -37,6 +37,7 @@ import numpy as np
 
 from . import backend
 from ._io import NpzArchive, atomic_write, check_declared_sizes
+from .errors import message
 from .functions import sigmoid
 from .progressbar import Bar, progress_enabled
 
@@ -70,13 +71,13 @@ def softplus(x: Array) -> Array:
 
 def _positive_int(where: str, name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        raise ValueError(f"The {name!r} parameter of {where} must be an int >= 1. Got {value!r}.")
+        raise ValueError(message(where, name, "an int >= 1", value))
     return int(value)
 
 
 def _nonnegative(where: str, name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) >= 0:
-        raise ValueError(f"The {name!r} parameter of {where} must be a float >= 0. Got {value!r}.")
+        raise ValueError(message(where, name, "a float >= 0", value))
     return float(value)
 
 
@@ -148,7 +149,7 @@ class RBM:
 
     # --- the parts of the model --------------------------------------------------------
     @property
-    def W(self) -> Array:  # noqa: N802 (the maths' name)
+    def W(self) -> Array:  # the maths' name
         """The weights, shape (V, H)."""
         return self.params["W"]
 
@@ -331,7 +332,7 @@ class RBM:
         batch_size = _positive_int("RBM.fit", "batch_size", batch_size)
         k = _positive_int("RBM.fit", "k", k)
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
-            raise ValueError(f"The 'lr' parameter of RBM.fit must be a float > 0. Got {lr!r}.")
+            raise ValueError(message("RBM.fit", "lr", "a float > 0", lr))
         momentum = _nonnegative("RBM.fit", "momentum", momentum)
         weight_decay = _nonnegative("RBM.fit", "weight_decay", weight_decay)
         rng = self.rng if rng is None else backend.default_rng(rng)

@@ -34,6 +34,7 @@ import numpy as np
 
 from . import backend
 from . import layers as L
+from .errors import check_float_array
 
 __all__ = [
     "LSTM",
@@ -62,7 +63,7 @@ def _check_dtype(layer: str, dtype: Any) -> np.dtype:
 
 
 def _check_sequence(layer: str, x: Any, size: int) -> None:
-    L._check_float(layer, x)
+    check_float_array(layer, x)
     if x.ndim != 3:
         hint = " For one sequence use x[None]." if x.ndim == 2 else ""
         raise ValueError(
@@ -81,7 +82,7 @@ def _state(layer: str, name: str, s: Any, shape: tuple[int, int], like: Array) -
     xp = backend.array_module(like)
     if s is None:
         return xp.zeros(shape, dtype=like.dtype)
-    L._check_float(layer, s, name)
+    check_float_array(layer, s, name)
     if tuple(s.shape) != shape:
         raise ValueError(f"{layer}: {name} must have shape (N, H) = {shape}; got {tuple(s.shape)}.")
     return s.astype(like.dtype, copy=False)
@@ -112,10 +113,10 @@ def _one_blas_thread(xp: Any) -> Iterator[None]:
         return
     if _BLAS is None:
         try:
-            from threadpoolctl import ThreadpoolController  # noqa: PLC0415 (with scikit-learn)
+            from threadpoolctl import ThreadpoolController  # with scikit-learn
 
             _BLAS = ThreadpoolController()
-        except Exception:  # noqa: BLE001 (an optional speed-up must never break a layer)
+        except Exception:  # an optional speed-up must never break a layer
             _BLAS = False
     if _BLAS is False:
         yield
@@ -223,9 +224,9 @@ class RNN(L.Layer):
             return self._backward(dout)
 
     def _backward(self, dout: Array) -> Array:
-        L._check_cached(self, self.hs)
+        L.check_cached(self, self.hs)
         n, t, _ = self.x.shape
-        L._check_dout(self, dout, (n, t, self.hidden_size))
+        L.check_dout(self, dout, (n, t, self.hidden_size))
         xp = backend.array_module(dout)
         Wx, Wh = self.params["Wx"], self.params["Wh"]
         hs = self.hs
@@ -385,10 +386,10 @@ class LSTM(L.Layer):
             return self._backward(dout)
 
     def _backward(self, dout: Array) -> Array:
-        L._check_cached(self, self.hs)
+        L.check_cached(self, self.hs)
         n, t, _ = self.x.shape
         h_ = self.hidden_size
-        L._check_dout(self, dout, (n, t, h_))
+        L.check_dout(self, dout, (n, t, h_))
         xp = backend.array_module(dout)
         Wx, Wh = self.params["Wx"], self.params["Wh"]
         dht = xp.ascontiguousarray(dout.transpose(1, 0, 2))  # (T, N, H)
@@ -502,8 +503,8 @@ class Embedding(L.Layer):
 
     def backward(self, dout: Array) -> None:
         """dW[v] = Σ of the dout rows where the id is v; there is no gradient for ids."""
-        L._check_cached(self, self.ids)
-        L._check_dout(self, dout, (*self.ids.shape, self.embedding_dim))
+        L.check_cached(self, self.ids)
+        L.check_dout(self, dout, (*self.ids.shape, self.embedding_dim))
         dW = self.grads["W"]
         dW[...] = 0.0
         backend.scatter_add(dW, self.ids.reshape(-1), dout.reshape(-1, self.embedding_dim))
@@ -568,7 +569,7 @@ class TimeDense(L.Layer):
         if self.in_shape is None:
             raise RuntimeError("TimeDense.backward: call forward first.")
         n, t, d = self.in_shape
-        L._check_dout(self, dout, (n, t, self.dense.out_features))
+        L.check_dout(self, dout, (n, t, self.dense.out_features))
         self.dense.needs_input_grad = self.needs_input_grad
         dx = self.dense.backward(dout.reshape(n * t, -1))
         return None if dx is None else dx.reshape(n, t, d)
@@ -593,7 +594,7 @@ class TimeSoftmaxCrossEntropy(L.Loss):
         self.shape: tuple[int, ...] | None = None
 
     def forward(self, scores: Array, targets: Array) -> Array:
-        L._check_float("TimeSoftmaxCrossEntropy", scores, "scores")
+        check_float_array("TimeSoftmaxCrossEntropy", scores, "scores")
         if scores.ndim != 3:
             raise ValueError(
                 "TimeSoftmaxCrossEntropy: scores must have shape (N, T, C); got shape "

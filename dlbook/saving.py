@@ -223,4 +223,5 @@ def load_weights(model: Any, path: str | Path) -> None:
     for i, layer in enumerate(mine):
         for k, p in layer.params.items():  # the file's arrays, cast to this model's dtype
             value = arrays[f"layers.{i}.{k}"]
-            p[...] = backend.array_module(p).asarray(value).astype(p.dtype, copy=False)
+            xp = backend.array_module(p)
+            p[...] = xp.asarray(value).astype(p.dtype, copy=False)

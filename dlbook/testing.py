@@ -122,7 +122,7 @@ class FakeArray(NDArrayOperatorsMixin):
         return self._a.nbytes
 
     @property
-    def T(self) -> FakeArray:  # noqa: N802 (NumPy's name)
+    def T(self) -> FakeArray:  # NumPy's name
         return FakeArray(self._a.T)
 
     @property
@@ -255,9 +255,5 @@ def fake_device(*, reproducible: bool = True) -> Iterator[types.ModuleType]:
 
     Yields the fake array module (use it as you would ``cupy``).
     """
-    old = (backend._state.module, backend._state.name, backend._state.reproducible)
-    backend._set_module(fake, "fake", reproducible)
-    try:
+    with backend.using_module(fake, "fake", reproducible):
         yield fake
-    finally:
-        backend._set_module(*old)

@@ -34,10 +34,7 @@ def training_flops(model: Any, n_samples: int) -> float:
 
 def _sync(xp: Any) -> None:
     """Wait for the device of ``xp`` (GPU kernels run asynchronously)."""
-    if backend.module_name(xp) == "cupy":
-        xp.cuda.get_current_stream().synchronize()
-    else:
-        backend.synchronize()
+    backend.synchronize(xp)
 
 
 def matmul_gflops(

@@ -10,7 +10,15 @@ from dlbook import backend
 from dlbook.gradcheck import check_layer
 from dlbook.layers import LAYERS, BatchNorm, from_config
 
-RNG = np.random.default_rng(14)
+SEED = 14
+RNG = np.random.default_rng(SEED)  # replaced before every test by _fresh_rng
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws from its own generator, seeded alike: data never depend on test order."""
+    global RNG
+    RNG = np.random.default_rng(SEED)
 
 
 def batch(*shape, dtype=np.float64):

@@ -8,15 +8,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
 
-from dlbook import backend  # noqa: E402
-from dlbook.plots import boundaries  # noqa: E402
-from dlbook.testing import FakeArray, fake_device  # noqa: E402
+from dlbook import backend
+from dlbook.plots import boundaries
+from dlbook.testing import FakeArray, fake_device
 
 X = np.array([[0.0, 0.0], [1.0, 0.2], [0.1, 1.0], [1.2, 1.1], [-0.5, 0.4], [0.6, -0.3]])
 Y = np.array([0, 1, 0, 1, 0, 1])

@@ -16,7 +16,15 @@ from dlbook.gradcheck import check_layer, check_model
 from dlbook.layers import Dense, Flatten, ReLU, SoftmaxCrossEntropy
 from dlbook.network import Sequential
 
-RNG = np.random.default_rng(5)
+SEED = 5
+RNG = np.random.default_rng(SEED)  # replaced before every test by _fresh_rng
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws from its own generator, seeded alike: data never depend on test order."""
+    global RNG
+    RNG = np.random.default_rng(SEED)
 
 
 def batch(*shape, dtype=np.float64):

@@ -6,12 +6,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from dlbook import backend  # noqa: E402
-from dlbook.plots import curves  # noqa: E402
+from dlbook import backend
+from dlbook.plots import curves
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from dlbook.layers import Dense, Sigmoid
 
 
 def _data(n=300, V=16, seed=0):
-    g = np.random.default_rng(seed)  # noqa: NPY002 (test data)
+    g = np.random.default_rng(seed)  # test data
     protos = (g.random((4, V)) < 0.5).astype(np.float32)
     labels = g.integers(0, 4, n)
     x = protos[labels]
@@ -49,7 +49,7 @@ def test_generated_samples_look_like_the_prototypes():
     samples = (dbn.generate(200, gibbs_steps=200, rng=1) > 0.5).astype(np.float32)
     protos = np.unique((x > 0.5).astype(np.float32), axis=0)
     dist = np.abs(samples[:, None, :] - protos[None]).sum(2).min(1)  # Hamming distance
-    noise = (np.random.default_rng(2).random((200, 16)) < 0.5).astype(np.float32)  # noqa: NPY002
+    noise = (np.random.default_rng(2).random((200, 16)) < 0.5).astype(np.float32)
     noise_dist = np.abs(noise[:, None, :] - protos[None]).sum(2).min(1)
     assert dist.mean() < 0.5 * noise_dist.mean()
 

@@ -553,7 +553,7 @@ def test_same_value_compares_deep_copies_of_plain_objects():
     assert checks.same_value(a, b)
     b.params["W"][0] = 5
     assert not checks.same_value(a, b)
-    rng = np.random.default_rng(0)  # noqa: NPY002 (not global state; a C object)
+    rng = np.random.default_rng(0)  # not global state; a C object
     assert checks.same_value(rng, copy.deepcopy(rng))
 
 

@@ -89,7 +89,7 @@ def test_l1_penalty_adds_lambda_sign_w_to_weights_only(device):
 def test_l1_penalty_rejects_bad_arguments():
     with pytest.raises(TypeError, match="step"):
         ex.L1Penalty(object(), l1=0.1)
-    with pytest.raises(ValueError, match="'l1'"):
+    with pytest.raises(ValueError, match="L1Penalty: l1 must be a float >= 0"):
         ex.L1Penalty(SGD(0.1), l1=-1.0)
 
 

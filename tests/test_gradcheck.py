@@ -15,7 +15,15 @@ from dlbook.gradcheck import (
 )
 from dlbook.layers import Dense, Layer, ReLU, SoftmaxCrossEntropy
 
-RNG = np.random.default_rng(7)
+SEED = 7
+RNG = np.random.default_rng(SEED)  # replaced before every test by _fresh_rng
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws from its own generator, seeded alike: data never depend on test order."""
+    global RNG
+    RNG = np.random.default_rng(SEED)
 
 
 def host(a):

@@ -6,9 +6,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
+import pytest
 
-from dlbook.interactive import ch00  # noqa: E402
+from dlbook.interactive import ch00
 
 
 def test_state_follows_the_firing_rule():

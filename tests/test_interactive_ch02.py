@@ -6,10 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from dlbook.interactive import ch02  # noqa: E402
+from dlbook.interactive import ch02
 
 # --- XorTrainer -----------------------------------------------------------------------------
 

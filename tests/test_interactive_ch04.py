@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from dlbook import backend  # noqa: E402
-from dlbook.interactive import ch04  # noqa: E402
+from dlbook import backend
+from dlbook.interactive import ch04
 
 
 def _batch(n=32, d=12, c=3):

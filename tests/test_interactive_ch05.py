@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from dlbook.conv import Conv2D, MaxPool2D  # noqa: E402
-from dlbook.interactive import ch05  # noqa: E402
+from dlbook.conv import Conv2D, MaxPool2D
+from dlbook.interactive import ch05
 
 
 def test_kernel_editor_filters_with_the_kernel():

@@ -6,15 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from dlbook.interactive import ch07  # noqa: E402
-from dlbook.rbm import RBM  # noqa: E402
+from dlbook.interactive import ch07
+from dlbook.rbm import RBM
 
 
 def _rbm_and_digits():
-    g = np.random.default_rng(0)  # noqa: NPY002 (test data)
+    g = np.random.default_rng(0)  # test data
     digits = (g.random((4, 784)) < 0.2).astype(np.float32)
     rbm = RBM(784, 16, rng=0)
     return rbm, digits

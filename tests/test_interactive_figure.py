@@ -6,9 +6,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from dlbook.interactive._figure import blank_figure, png_bytes  # noqa: E402
+from dlbook.interactive._figure import blank_figure, png_bytes
 
 
 def test_blank_figure_makes_a_small_figure_without_pyplot():

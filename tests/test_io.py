@@ -157,13 +157,13 @@ def test_npz_archive_closes_the_file_on_every_error(tmp_path, damage):
     else:
         np.savez(path, a=np.array([{"x": 1}], dtype=object))
     before = _open_fds()
-    with pytest.raises(Exception) as err:  # noqa: B017  (any error; what matters is the fd)
+    with pytest.raises(Exception) as err:  # any error; what matters is the fd
         NpzArchive(path)
     assert _open_fds() == before  # closed although the error (and its frames) is still held
     if damage == "pickle":
         assert "pickles" in str(err.value)
     if damage == "truncated":  # what np.load itself does: the file stays open with the error
-        with pytest.raises(Exception) as err_np:  # noqa: B017
+        with pytest.raises(Exception) as err_np:
             np.load(path, allow_pickle=False)
         assert _open_fds() == before + 1
         del err_np

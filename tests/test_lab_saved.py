@@ -36,7 +36,7 @@ CELLS = [
 
 
 def _run_like_a_reader(path: Path) -> nbformat.NotebookNode:
-    from nbclient import NotebookClient  # noqa: PLC0415
+    from nbclient import NotebookClient
 
     nb = new_notebook(cells=[new_code_cell(c) for c in CELLS])
     nb.metadata["kernelspec"] = {

@@ -24,7 +24,17 @@ from dlbook.layers import (
     from_config,
 )
 
-RNG = np.random.default_rng(2024)
+SEED = 2024
+RNG = np.random.default_rng(SEED)  # replaced before every test by _fresh_rng
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws from its own generator, seeded alike: data never depend on test order."""
+    global RNG
+    RNG = np.random.default_rng(SEED)
+
+
 FIXTURE_OK = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, max_examples=30
 )

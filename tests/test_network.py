@@ -227,9 +227,9 @@ def test_bad_inputs_say_what_was_expected(device, x, y, error, words):
 @pytest.mark.parametrize(
     ("kwargs", "words"),
     [
-        ({"epochs": 0}, "'epochs' parameter of Sequential.fit must be an int >= 1. Got 0"),
-        ({"batch_size": 2.5}, "'batch_size' parameter"),
-        ({"early_stopping": -1}, "'early_stopping' parameter"),
+        ({"epochs": 0}, "Sequential.fit: epochs must be an int >= 1; got 0."),
+        ({"batch_size": 2.5}, "batch_size must be an int >= 1"),
+        ({"early_stopping": -1}, "early_stopping must be an int >= 1"),
     ],
 )
 def test_bad_fit_arguments(kwargs, words):

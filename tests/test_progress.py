@@ -41,9 +41,7 @@ def test_record_counts_attempts_and_passed_is_sticky(dlbook_home, monkeypatch):
 def test_not_attempted_is_not_recorded(dlbook_home):
     assert progress.record("01.step", "not attempted") == {}
     assert not (dlbook_home / "progress.json").exists()
-    with pytest.raises(
-        ValueError, match="The 'status' parameter of progress.record must be one of"
-    ):
+    with pytest.raises(ValueError, match="progress.record: status must be one of"):
         progress.record("01.step", "great")
 
 
@@ -126,14 +124,14 @@ def test_summary_and_show_progress(dlbook_home, monkeypatch, capsys):
     q0.check(1)
     q0.check(0)
     q1.check(0)
-    s = progress.summary()
+    s = exercises.summary()
     assert s.counts == {"passed": 1, "failed": 1, "not attempted": 1}
     assert [(r[0], r[2], r[3]) for r in s.rows] == [
         ("00.a", "passed", 2),
         ("00.b", "failed", 1),
         ("01.c", "not attempted", 0),
     ]
-    assert progress.summary("01").counts == {"passed": 0, "failed": 0, "not attempted": 1}
+    assert exercises.summary("01").counts == {"passed": 0, "failed": 0, "not attempted": 1}
     capsys.readouterr()
     exercises.show_progress()
     out = capsys.readouterr().out.splitlines()

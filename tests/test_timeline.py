@@ -8,10 +8,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import pytest
+from matplotlib.figure import Figure
 
-from dlbook.plots import timeline  # noqa: E402
+from dlbook.plots import timeline
 
 
 @pytest.mark.parametrize("m", timeline.MILESTONES, ids=lambda m: f"{m.year}-{m.label}")

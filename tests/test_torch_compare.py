@@ -17,7 +17,17 @@ torch = pytest.importorskip(
 )
 TF = torch.nn.functional
 
-RNG = np.random.default_rng(99)
+SEED = 99
+RNG = np.random.default_rng(SEED)  # replaced before every test by _fresh_rng
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Every test draws from its own generator, seeded alike: data never depend on test order."""
+    global RNG
+    RNG = np.random.default_rng(SEED)
+
+
 TOL = {np.float64: {"rtol": 1e-10, "atol": 1e-12}, np.float32: {"rtol": 1e-5, "atol": 1e-6}}
 
 

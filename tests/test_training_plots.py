@@ -6,13 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from dlbook import backend  # noqa: E402
-from dlbook.experiments import Trial  # noqa: E402
-from dlbook.plots import training  # noqa: E402
+from dlbook import backend
+from dlbook.experiments import Trial
+from dlbook.plots import training
 
 
 @pytest.fixture(autouse=True)

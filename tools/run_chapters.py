@@ -46,7 +46,7 @@ def select(prefixes: list[str], folder: Path = CHAPTERS) -> list[Path]:
 
 def execute(path: Path, timeout: int = 600) -> float:
     """Run ``path`` top to bottom and store it; return the seconds it took."""
-    from nbclient import NotebookClient  # noqa: PLC0415
+    from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()

@@ -148,7 +148,7 @@ def data_dir() -> Path:
     env = os.environ.get("DLBOOK_DATA", "").strip()
     if env:
         return Path(env).expanduser()
-    import platformdirs  # noqa: PLC0415  (only when needed)
+    import platformdirs  # only when needed
 
     return Path(platformdirs.user_cache_dir("dlbook"))
 

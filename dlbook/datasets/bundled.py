@@ -261,7 +261,7 @@ def sample_photos() -> Dataset:
         ``[0, 1]`` with ``classes == ["china", "flower"]``; the test part is empty.
     """
     try:
-        from PIL import Image  # noqa: PLC0415  (Pillow is only needed here)
+        from PIL import Image  # Pillow is only needed here
     except ImportError as exc:
         raise DatasetNotFoundError(
             "dlbook.datasets: the sample photos are JPEG files and need Pillow to decode. "

@@ -468,7 +468,7 @@ def _check_writable(folder: Path) -> None:
 
 
 def _download(name: str, fname: str, folder: Path, progress: bool) -> Path:
-    import pooch  # noqa: PLC0415  (only when downloading)
+    import pooch  # only when downloading
 
     errors = []
     for base in MIRRORS[name]:

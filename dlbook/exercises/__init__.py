@@ -54,6 +54,7 @@ __all__ = [
     "progress",
     "set_time_limit",
     "show_progress",
+    "summary",
 ]
 
 
@@ -73,11 +74,20 @@ def set_time_limit(seconds: float | None) -> None:
     limits.set_default_seconds(seconds)
 
 
+def summary(chapter: str | int | None = None) -> progress.Summary:
+    """Progress over the exercises of the book (or of one chapter), as data.
+
+    Every exercise of :func:`catalog` in the book's order, with its best status
+    from the store (``"not attempted"`` if none): ``.counts`` and ``.rows``.
+    """
+    return progress.summary(catalog(chapter))
+
+
 def show_progress(chapter: str | int | None = None) -> None:
     """Print how many exercises you have passed, with one line per exercise.
 
-    ``progress.summary(chapter)`` gives the same as data (counts and rows).
+    :func:`summary` gives the same as data (counts and rows).
     The lines hold dates, so a chapter that calls this marks the cell
     ``# NBVAL_IGNORE_OUTPUT: progress depends on the reader``.
     """
-    print(progress.summary(chapter))
+    print(summary(chapter))

@@ -14,17 +14,14 @@ the typical mistakes, the checker says which.
 
 from __future__ import annotations
 
-import copy
-import inspect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import checks
-from .checks import CheckFailure
-from .core import Case, Exercise, Quiz, _changed_argument
+from .checks import fixed_array as _fixed
+from .core import Case, Quiz, function_exercise
 
 __all__ = [
     "adam_step",
@@ -42,73 +39,11 @@ __all__ = [
 Mistake = tuple[Callable[..., Any], str]
 
 
-def _fixed(*shape: int, seed: int) -> np.ndarray:
-    """Irregular but fixed numbers in [-1.5, 1.5] (no random generator needed)."""
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    return np.round(1.5 * np.sin(k * 2.3 + 0.7 * seed), 3).reshape(shape)
-
-
 def _mask(*shape: int, seed: int, keep: float = 0.5) -> np.ndarray:
     """A fixed boolean keep-mask with about ``keep`` of the entries True."""
     k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
     u = (np.sin(k * 12.9898 + seed * 78.233) * 43758.5453) % 1.0  # fixed, irregular in [0, 1)
     return (u < keep).reshape(shape)
-
-
-def _matches(got: Any, expected: Any, rtol: float, atol: float) -> bool:
-    try:
-        checks.expect_output(got, expected, rtol=rtol, atol=atol)
-    except CheckFailure:
-        return False
-    return True
-
-
-def diagnosed_exercise(
-    id: str,  # noqa: A002
-    title: str,
-    prompt: str,
-    reference: Callable[..., Any],
-    cases: Sequence[Case],
-    hints: Sequence[str],
-    mistakes: Sequence[Mistake],
-    *,
-    rtol: float = 1e-7,
-    atol: float = 1e-10,
-) -> Exercise:
-    """A function exercise whose checker also names a typical mistake when it sees one.
-
-    Like :func:`~dlbook.exercises.function_exercise`: the reader's function and the
-    reference run on deep copies of each case's arguments and their outputs are
-    compared. When they differ and the reader's output equals what one of
-    ``mistakes`` (``(function, message)`` pairs) gives on that case, the failure
-    message is that mistake's message; otherwise it is the comparison's. The
-    mistakes double as the exercise's ``wrong_answers``.
-    """
-    names = list(inspect.signature(reference).parameters)
-
-    def checker(fn: Callable[..., Any]) -> str:
-        for case in cases:
-            expected = reference(*copy.deepcopy(case.args))
-            args = copy.deepcopy(case.args)
-            got = checks.call(fn, *args, case=case.name, like=reference)
-            changed = _changed_argument((case.args, {}), args, {}, names)
-            if changed:
-                raise CheckFailure(
-                    f"on case '{case.name}': your function changed its input {changed} "
-                    "in place; leave the inputs as they are and return new arrays "
-                    "(theta_new = theta - ..., not theta -= ...)"
-                )
-            try:
-                checks.expect_output(got, expected, case=case.name, rtol=rtol, atol=atol)
-            except CheckFailure:
-                for mistake, message in mistakes:
-                    if _matches(got, mistake(*copy.deepcopy(case.args)), rtol, atol):
-                        raise CheckFailure(f"on case '{case.name}': {message}") from None
-                raise
-        return f"{len(cases)} cases"
-
-    checker.__qualname__ = checker.__name__ = f"check_{id.split('.')[-1]}"
-    return Exercise(id, title, prompt, reference, checker, hints, [m for m, _ in mistakes])
 
 
 # --- 04.dropout_forward --------------------------------------------------------------------------
@@ -143,7 +78,7 @@ def _dropout_forward_half(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarr
     return x * keep * 2.0
 
 
-dropout_forward = diagnosed_exercise(
+dropout_forward = function_exercise(
     id="04.dropout_forward",
     title="Inverted dropout, forward",
     prompt="""
@@ -203,6 +138,8 @@ dropout_forward = diagnosed_exercise(
             "of keeping",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -238,7 +175,7 @@ def _dropout_backward_half(dout: np.ndarray, keep: np.ndarray, p: float) -> np.n
     return dout * keep * 2.0
 
 
-dropout_backward = diagnosed_exercise(
+dropout_backward = function_exercise(
     id="04.dropout_backward",
     title="Inverted dropout, backward",
     prompt="""
@@ -291,6 +228,8 @@ dropout_backward = diagnosed_exercise(
             "you scaled by 1/(1 − p) but forgot the mask: dropped units must get zero gradient",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -329,7 +268,7 @@ def _penalty_gradient_sign_at_zero(
     return dW + l2 * W + l1 * np.where(W >= 0, 1.0, -1.0)
 
 
-penalty_gradient = diagnosed_exercise(
+penalty_gradient = function_exercise(
     id="04.penalty_gradient",
     title="The gradient of the L2 and L1 penalties",
     prompt="""
@@ -380,6 +319,8 @@ penalty_gradient = diagnosed_exercise(
             "(the update, θ − η·gradient, then pulls towards 0)",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -419,7 +360,7 @@ def _init_std_fan_out(fan_in: int, fan_out: int, scheme: str) -> float:
     return math.sqrt(2.0 / (fan_in + fan_out))
 
 
-init_std = diagnosed_exercise(
+init_std = function_exercise(
     id="04.init_std",
     title="He and Xavier initialisation",
     prompt="""
@@ -466,6 +407,8 @@ init_std = diagnosed_exercise(
             "distribution U[−a, a]; its standard deviation is a/√3 = √(2/(fan_in + fan_out))",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -509,7 +452,7 @@ def _momentum_step_no_lr(
     return theta - v_new, v_new
 
 
-momentum_step = diagnosed_exercise(
+momentum_step = function_exercise(
     id="04.momentum_step",
     title="One step of SGD with momentum",
     prompt="""
@@ -562,6 +505,8 @@ momentum_step = diagnosed_exercise(
             "your velocity does not decay (v ← v + g); multiply the old velocity by μ",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -652,7 +597,7 @@ def _adam_case(n: int, t: int, seed: int, state: bool) -> tuple[Any, ...]:
     return (theta, g, m, v, t, *_ADAM.values())
 
 
-adam_step = diagnosed_exercise(
+adam_step = function_exercise(
     id="04.adam_step",
     title="One step of Adam, with bias correction",
     prompt="""
@@ -789,7 +734,7 @@ def _early_stopping_no_patience(val_losses: list[float], patience: int) -> tuple
     return _early_stopping(val_losses, 1)
 
 
-early_stopping = diagnosed_exercise(
+early_stopping = function_exercise(
     id="04.early_stopping",
     title="When does early stopping stop?",
     prompt="""
@@ -859,6 +804,8 @@ early_stopping = diagnosed_exercise(
         ),
         (_early_stopping_zero_based, "count epochs from 1, as Sequential.fit and History do"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 

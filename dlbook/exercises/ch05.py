@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .ch04 import _fixed, diagnosed_exercise
-from .core import Case, Quiz
+from .checks import fixed_array as _fixed
+from .core import Case, Quiz, function_exercise
 
 __all__ = [
     "conv_forward",
@@ -67,7 +67,7 @@ def _output_size_ceil(n: int, k: int, stride: int, padding: int) -> int:
     return math.ceil((n + 2 * padding - k) / stride) + 1
 
 
-output_size = diagnosed_exercise(
+output_size = function_exercise(
     id="05.output_size",
     title="The output size of a convolution",
     prompt="""
@@ -120,6 +120,8 @@ output_size = diagnosed_exercise(
             "round down with //",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -176,7 +178,7 @@ def _seq(*shape: int) -> np.ndarray:
     return np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
 
 
-im2col = diagnosed_exercise(
+im2col = function_exercise(
     id="05.im2col",
     title="im2col: every patch a column",
     prompt="""
@@ -235,6 +237,8 @@ im2col = diagnosed_exercise(
             "range(H - k + 1)",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -282,7 +286,7 @@ def _conv_forward_first_channel(x: Any, W: Any, b: Any, stride: int, padding: in
     return _conv_forward(x[:, :1], W[:, :1], b, stride, padding)
 
 
-conv_forward = diagnosed_exercise(
+conv_forward = function_exercise(
     id="05.conv_forward",
     title="The forward pass of a convolution layer",
     prompt="""
@@ -346,6 +350,8 @@ conv_forward = diagnosed_exercise(
             "only the first input channel counts in your sum; a filter sees all C channels",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -420,7 +426,7 @@ def _ties() -> np.ndarray:
                        [3.0, 0.0, 0.0, 0.0], [3.0, 3.0, 0.0, 0.0]]]])  # fmt: skip
 
 
-maxpool_backward = diagnosed_exercise(
+maxpool_backward = function_exercise(
     id="05.maxpool_backward",
     title="The backward pass of max pooling",
     prompt="""
@@ -484,6 +490,8 @@ maxpool_backward = diagnosed_exercise(
             "dx must have x's shape; rows and columns that no window covers get gradient 0",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -546,7 +554,7 @@ _LENET = [
     ("dense", 84, 10),
 ]
 
-count_params = diagnosed_exercise(
+count_params = function_exercise(
     id="05.count_params",
     title="Counting the parameters of a network",
     prompt="""

@@ -15,15 +15,13 @@ them, the checker says which.
 
 from __future__ import annotations
 
-import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .ch04 import diagnosed_exercise as _diagnosed
-from .core import Case, Exercise, Quiz
+from .core import Case, Quiz, function_exercise
 
 Mistake = tuple[Callable[..., Any], str]
 
@@ -55,30 +53,6 @@ def _bits(*shape: int, seed: int) -> np.ndarray:
 def _uniform(*shape: int, seed: int) -> np.ndarray:
     k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
     return ((np.sin(k * 7.1313 + seed * 3.77) * 24634.6345) % 1.0).reshape(shape)
-
-
-def _safe(mistake: Callable[..., Any]) -> Callable[..., Any]:
-    """The mistake, returning None where it raises (a transposed W on a non-square layer)."""
-
-    @functools.wraps(mistake)
-    def run(*args: Any) -> Any:
-        try:
-            return mistake(*args)
-        except Exception:
-            return None
-
-    return run
-
-
-def diagnosed_exercise(*, mistakes: Sequence[Mistake], **kwargs: Any) -> Exercise:
-    """:func:`dlbook.exercises.ch04.diagnosed_exercise`, robust to mistakes that raise.
-
-    A mistake that cannot run on a case (a shape error) is simply not the reader's
-    mistake there; ``wrong_answers`` keeps the mistakes as written.
-    """
-    ex = _diagnosed(mistakes=[(_safe(m), msg) for m, msg in mistakes], **kwargs)
-    ex.wrong_answers = tuple(m for m, _ in mistakes)
-    return ex
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -113,7 +87,7 @@ def _energy_half(v, h, W, a, b):
     return float(-(a @ v) - (b @ h) - 0.5 * (v @ W @ h))
 
 
-energy = diagnosed_exercise(
+energy = function_exercise(
     id="07.energy",
     title="The energy of a configuration",
     prompt="""
@@ -171,6 +145,8 @@ energy = diagnosed_exercise(
             "an RBM's pairs join two different layers and each is counted once",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -209,7 +185,7 @@ def _free_energy_sign(v, W, a, b):
     return (v @ a) - np.logaddexp(0, v @ W + b).sum(axis=1)
 
 
-free_energy = diagnosed_exercise(
+free_energy = function_exercise(
     id="07.free_energy",
     title="The free energy",
     prompt="""
@@ -268,6 +244,8 @@ free_energy = diagnosed_exercise(
         ),
         (_free_energy_sign, "the visible term is −a·v (lower free energy for likely v)"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -307,7 +285,7 @@ def _gibbs_wrong_bias(v, W, a, b, u_h, u_v):
     return h, (u_v < _sigmoid(h @ W.T)).astype(np.float64)
 
 
-gibbs_step = diagnosed_exercise(
+gibbs_step = function_exercise(
     id="07.gibbs_step",
     title="One step of block Gibbs sampling",
     prompt="""
@@ -379,6 +357,8 @@ gibbs_step = diagnosed_exercise(
         ),
         (_gibbs_wrong_bias, "p(v_i = 1 | h) = σ(a_i + W[i, :]·h): the visible bias is missing"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -440,7 +420,7 @@ def _cd1_weights_only(v0, h0, v1, W, a, b, lr):
     return W1, a.copy(), b.copy()
 
 
-cd1_update = diagnosed_exercise(
+cd1_update = function_exercise(
     id="07.cd1_update",
     title="A CD-1 update",
     prompt="""
@@ -528,6 +508,8 @@ cd1_update = diagnosed_exercise(
         (_cd1_sum, "you summed over the batch; divide by N so that lr does not depend on N"),
         (_cd1_weights_only, "the biases a and b learn too: a += lr·mean(v0 − v1), b likewise"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -578,7 +560,7 @@ def _log_z_overflow(W, a, b):
         return float(np.log(np.exp(neg_e).sum()))
 
 
-log_z_exact = diagnosed_exercise(
+log_z_exact = function_exercise(
     id="07.log_z_exact",
     title="The exact log partition function of a tiny RBM",
     prompt="""
@@ -622,6 +604,8 @@ log_z_exact = diagnosed_exercise(
         ),
         (_log_z_no_log, "you returned Z; the exercise asks for log Z"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ch07 import diagnosed_exercise
-from .core import Case, Quiz
+from .core import Case, Quiz, function_exercise
 
 __all__ = [
     "down_pass",
@@ -78,7 +77,7 @@ def _greedy_reconstruction(x, W, b):
     return _sigmoid(h @ W.T)
 
 
-greedy_input = diagnosed_exercise(
+greedy_input = function_exercise(
     id="08.greedy_input",
     title="A greedy stacking step",
     prompt="""
@@ -120,6 +119,8 @@ greedy_input = diagnosed_exercise(
             "you passed on the reconstruction of x; the next RBM models the hidden layer",
         ),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -170,7 +171,7 @@ def _up_bias_reversed(x, weights, biases):
     return h
 
 
-up_pass = diagnosed_exercise(
+up_pass = function_exercise(
     id="08.up_pass",
     title="The pass up through a stack",
     prompt="""
@@ -228,6 +229,8 @@ up_pass = diagnosed_exercise(
         (_up_rounded, "pass up probabilities, not states rounded to 0 or 1"),
         (_up_bias_reversed, "pair weights[l] with biases[l], bottom to top"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -268,7 +271,7 @@ def _down_linear(h, weights, visible_biases):
     return _sigmoid(h)
 
 
-down_pass = diagnosed_exercise(
+down_pass = function_exercise(
     id="08.down_pass",
     title="The pass down that generates",
     prompt="""
@@ -320,6 +323,8 @@ down_pass = diagnosed_exercise(
         (_down_no_bias, "each step adds the visible bias a of that RBM"),
         (_down_linear, "apply the sigmoid at every layer"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -356,7 +361,7 @@ def _n_params_no_visible(sizes, n_classes):
     return net - sizes[-1] * n_classes - n_classes, net
 
 
-n_params = diagnosed_exercise(
+n_params = function_exercise(
     id="08.n_params",
     title="Parameters of a DBN and of the network it becomes",
     prompt="""
@@ -393,6 +398,8 @@ n_params = diagnosed_exercise(
         (_n_params_weights_only, "count the biases too"),
         (_n_params_no_visible, "each RBM of the DBN has a visible bias a as well"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 
@@ -428,7 +435,7 @@ def _mean_sd_range(values):
     return float(np.mean(values)), float((np.max(values) - np.min(values)) / 2)
 
 
-mean_sd = diagnosed_exercise(
+mean_sd = function_exercise(
     id="08.mean_sd",
     title="Mean ± standard deviation over seeds",
     prompt="""
@@ -459,6 +466,8 @@ mean_sd = diagnosed_exercise(
         (_mean_sd_median, "report the mean, not the median"),
         (_mean_sd_range, "half the range is not the standard deviation"),
     ],
+    rtol=1e-7,
+    atol=1e-10,
 )
 
 

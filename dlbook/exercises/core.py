@@ -55,6 +55,8 @@ __all__ = [
 ]
 
 Status = Literal["passed", "failed", "not attempted"]
+#: A typical wrong answer and what it gets wrong, for ``function_exercise(mistakes=...)``.
+Mistake = tuple[Callable[..., Any], str]
 _MARK = {"passed": "✓", "failed": "✗", "not attempted": "·"}
 _ID = re.compile(r"(\d{2})\.[a-z][a-z0-9_]*")
 _MODULE = re.compile(r"ch(\d{2})")
@@ -143,22 +145,9 @@ def _plain_repl() -> bool:
 def _report(result: Result) -> None:
     """Record an attempt (unless it was no answer at all) and print the line once."""
     if result.counted:
-        _record(result)
+        progress.record_result(result)
     if not _plain_repl():
         print(result, flush=True)
-
-
-def _record(result: Result) -> None:
-    """Store an attempt; a store that cannot be written warns and does not break the check."""
-    try:
-        progress.record(result.exercise_id, result.status)
-    except Exception as exc:  # a read-only home, a full disk: the check itself is fine
-        warnings.warn(
-            f"dlbook: could not save exercise progress ({type(exc).__name__}: {exc}). "
-            "The check itself is fine; set DLBOOK_HOME to a writable folder to keep progress.",
-            UserWarning,
-            stacklevel=3,
-        )
 
 
 def _check_id(exercise_id: Any) -> str:
@@ -205,7 +194,7 @@ class Exercise:
 
     def __init__(
         self,
-        id: str,  # noqa: A002  (the book's word for it)
+        id: str,  # the book's word for it
         title: str,
         prompt: str,
         reference: Callable[..., Any],
@@ -369,7 +358,7 @@ class Exercise:
         ``.hint_button``, ``.solution_button`` and ``.output``. Without ipywidgets it
         says how to get hints and returns ``None``. Re-run the cell after editing ``fn``.
         """
-        from .widgets import exercise_panel  # noqa: PLC0415  (ipywidgets is optional)
+        from .widgets import exercise_panel  # ipywidgets is optional
 
         self.check(fn)
         return exercise_panel(self, fn)
@@ -396,7 +385,7 @@ class Case:
             raise TypeError(f"Case {self.name!r}: kwargs must be a dict, got {self.kwargs!r}.")
 
 
-def _changed_argument(before: Any, args: tuple, kwargs: dict, names: list) -> str:
+def changed_argument(before: Any, args: tuple, kwargs: dict, names: list) -> str:
     """The name of the first argument the reader's function changed in place, or ''."""
     b_args, b_kwargs = before
     for i, (old, new) in enumerate(zip(b_args, args, strict=True)):
@@ -409,7 +398,7 @@ def _changed_argument(before: Any, args: tuple, kwargs: dict, names: list) -> st
 
 
 def function_exercise(
-    id: str,  # noqa: A002
+    id: str,
     title: str,
     prompt: str,
     reference: Callable[..., Any],
@@ -422,6 +411,7 @@ def function_exercise(
     check_dtype: bool = False,
     compare: Callable[..., None] | None = None,
     check_mutation: bool = True,
+    mistakes: Sequence[Mistake] = (),
 ) -> Exercise:
     """An exercise whose answer is a function, checked against ``reference`` on ``cases``.
 
@@ -437,6 +427,12 @@ def function_exercise(
     compare : callable, optional
         ``compare(got, expected, case=name)`` replaces the comparison; it raises
         :class:`CheckFailure` on a wrong output.
+    mistakes : sequence of (function, message) pairs
+        Typical wrong answers with what they get wrong. When the reader's output
+        is wrong and equals what one of them gives on the case, the failure message
+        is that mistake's message (a mistake that raises on a case is not the
+        reader's there). They are also ``wrong_answers``, which a test checks are
+        rejected.
 
     Returns
     -------
@@ -467,23 +463,49 @@ def function_exercise(
             args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
             before = copy.deepcopy((args, kwargs))
             got = checks.call(fn, *args, case=case.name, like=reference, **kwargs)
-            changed = _changed_argument(before, args, kwargs, names) if check_mutation else ""
+            changed = changed_argument(before, args, kwargs, names) if check_mutation else ""
             if changed:
                 raise CheckFailure(
                     f"on case '{case.name}': your function changed its input {changed} in "
                     "place; leave the inputs as they are and return a new array "
                     "(work on a copy, x = x.copy(), or use np.where / np.maximum)"
                 )
-            if compare is not None:
-                compare(got, expected, case=case.name)
-            else:
-                checks.expect_output(
-                    got, expected, case=case.name, rtol=rtol, atol=atol, check_dtype=check_dtype
-                )
+            try:
+                if compare is not None:
+                    compare(got, expected, case=case.name)
+                else:
+                    checks.expect_output(
+                        got, expected, case=case.name, rtol=rtol, atol=atol, check_dtype=check_dtype
+                    )
+            except CheckFailure:
+                diagnosis = _diagnosis(mistakes, case, got, rtol, atol)
+                if diagnosis:
+                    raise CheckFailure(f"on case '{case.name}': {diagnosis}") from None
+                raise
         return f"{len(cases)} case{'s' if len(cases) != 1 else ''}"
 
     checker.__qualname__ = checker.__name__ = f"check_{id.split('.')[-1]}"
-    return Exercise(id, title, prompt, reference, checker, hints, wrong_answers)
+    wrong = (*wrong_answers, *(m for m, _ in mistakes))
+    return Exercise(id, title, prompt, reference, checker, hints, wrong)
+
+
+def _diagnosis(
+    mistakes: Sequence[tuple[Callable[..., Any], str]],
+    case: Case,
+    got: Any,
+    rtol: float,
+    atol: float,
+) -> str:
+    """The message of the first mistake that gives the reader's output on ``case``, or ''."""
+    for mistake, message in mistakes:
+        try:
+            with np.errstate(all="ignore"):
+                wrong = mistake(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            checks.expect_output(got, wrong, rtol=rtol, atol=atol)
+        except Exception:  # not this mistake: it differs, or cannot run on this case
+            continue
+        return message
+    return ""
 
 
 # --- quizzes -----------------------------------------------------------------------------------
@@ -520,7 +542,7 @@ class Quiz:
 
     def __init__(
         self,
-        id: str,  # noqa: A002
+        id: str,
         question: str,
         options: Sequence[str],
         answer: int,
@@ -643,7 +665,7 @@ class Quiz:
         with nothing chosen asks the reader to choose. Without ipywidgets it prints the
         question and how to answer, and returns ``None``.
         """
-        from .widgets import quiz_panel  # noqa: PLC0415
+        from .widgets import quiz_panel
 
         result = self.check(choice)
         index = None

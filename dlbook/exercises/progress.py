@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,8 +36,9 @@ from typing import Any
 import platformdirs
 
 from .._io import atomic_write_text, locked, set_aside, write_target
+from ..errors import message
 
-__all__ = ["NewerProgressError", "Summary", "load", "path", "record", "summary"]
+__all__ = ["NewerProgressError", "Summary", "load", "path", "record", "record_result", "summary"]
 
 VERSION = 1
 STATUSES = ("passed", "failed", "not attempted")
@@ -174,10 +176,7 @@ def record(exercise_id: str, status: str) -> dict[str, Any]:
         warning.
     """
     if status not in STATUSES:
-        raise ValueError(
-            f"The 'status' parameter of progress.record must be one of {STATUSES}. "
-            f"Got {status!r} instead."
-        )
+        raise ValueError(message("progress.record", "status", f"one of {STATUSES}", status))
     if status == "not attempted":
         return dict(load().get(exercise_id, {}))
     # One critical section across processes: read, change and write under the lock.
@@ -238,21 +237,32 @@ class Summary:
         p.text(str(self))
 
 
+def record_result(result: Any) -> None:
+    """Store an attempt; a store that cannot be written warns and does not break the check."""
+    try:
+        record(result.exercise_id, result.status)
+    except Exception as exc:  # a read-only home, a full disk: the check itself is fine
+        warnings.warn(
+            f"dlbook: could not save exercise progress ({type(exc).__name__}: {exc}). "
+            "The check itself is fine; set DLBOOK_HOME to a writable folder to keep progress.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 _MARK = {"passed": "✓", "failed": "✗", "not attempted": "·"}
 
 
-def summary(chapter: str | int | None = None) -> Summary:
-    """Progress over the exercises of the book (or of one chapter).
+def summary(items: Iterable[Any]) -> Summary:
+    """Progress over ``items`` (exercises and quizzes, with ``id`` and ``title``), in order.
 
-    Lists every exercise of :func:`dlbook.exercises.catalog` in the book's order,
-    with its best status from the store (``"not attempted"`` if none).
+    Each with its best status from the store (``"not attempted"`` if none).
+    ``dlbook.exercises.summary(chapter)`` passes the book's catalog.
     """
-    from .core import catalog  # noqa: PLC0415  (core imports this module)
-
     entries = load()
     counts = dict.fromkeys(STATUSES, 0)
     rows = []
-    for ex in catalog(chapter):
+    for ex in items:
         e = entries.get(ex.id, {})
         best = e.get("best", "not attempted")
         counts[best] += 1

@@ -14,6 +14,8 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from .progress import record_result
+
 if TYPE_CHECKING:
     from .core import Exercise, Quiz
 
@@ -23,7 +25,7 @@ __all__ = ["exercise_panel", "markdown_html", "quiz_panel"]
 def _ipywidgets() -> Any:
     """The ipywidgets module, or None when it cannot be imported."""
     try:
-        import ipywidgets  # noqa: PLC0415  (optional, imported lazily)
+        import ipywidgets  # optional, imported lazily
     except ImportError:
         return None
     return ipywidgets
@@ -112,7 +114,6 @@ def exercise_panel(ex: Exercise, fn: Any) -> Any:
         under the name of the reader's function. ``None`` without ipywidgets: then how
         to get hints is printed instead.
     """
-    from .core import _record  # noqa: PLC0415  (core imports this module lazily)
 
     w = _ipywidgets()
     if w is None:
@@ -132,7 +133,7 @@ def exercise_panel(ex: Exercise, fn: Any) -> Any:
     def on_check(_: Any) -> None:
         result = ex.evaluate(fn)
         if result.counted:
-            _record(result)
+            record_result(result)
         _show(output, str(result))
 
     def on_hint(_: Any) -> None:
@@ -185,7 +186,6 @@ def quiz_panel(quiz: Quiz, index: int | None = None) -> Any:
         records nothing). ``None`` without ipywidgets: then the question is printed with
         how to answer it.
     """
-    from .core import _record  # noqa: PLC0415
 
     w = _ipywidgets()
     if w is None:
@@ -212,7 +212,7 @@ def quiz_panel(quiz: Quiz, index: int | None = None) -> Any:
             _show(output, f"· {quiz.id}: choose one of the options above, then press Check.")
             return
         result = quiz.evaluate(radio.index)
-        _record(result)
+        record_result(result)
         _show(output, str(result))
 
     def on_hint(_: Any) -> None:

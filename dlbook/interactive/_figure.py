@@ -22,9 +22,9 @@ def blank_figure(fig: Figure | None, figsize: tuple[float, float]) -> Figure:
     The figure is made without pyplot, so that nothing is shown on its own.
     """
     if fig is None:
-        from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib is imported lazily)
+        from matplotlib.figure import Figure  # matplotlib is imported lazily
 
-        from ..plots.fonts import use_korean_font  # noqa: PLC0415
+        from ..plots.fonts import use_korean_font
 
         use_korean_font()
 

@@ -162,7 +162,7 @@ class MPUnitState:
 
 
 def _circle(xy: tuple[float, float], r: float, face: str, edge: str, lw: float = 1.0) -> Any:
-    from matplotlib.patches import Circle  # noqa: PLC0415
+    from matplotlib.patches import Circle
 
     return Circle(xy, r, facecolor=face, edgecolor=edge, lw=lw, zorder=3)
 
@@ -177,8 +177,8 @@ def mp_playground(n_excitatory: int = 3, n_inhibitory: int = 1, threshold: int =
         ``inh_buttons`` (ToggleButtons), ``slider`` (the threshold), ``caption``
         (Label), ``table`` (HTML with the truth table) and ``image`` (the drawing, PNG).
     """
-    import ipywidgets as w  # noqa: PLC0415  (widgets are imported lazily)
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as w  # widgets are imported lazily
+    from matplotlib.figure import Figure
 
     state = MPUnitState(n_excitatory, n_inhibitory, threshold)
     fig = Figure(figsize=(4.4, 2.7), dpi=80)
@@ -239,10 +239,10 @@ def timeline_explorer() -> Any:
         With attributes ``checkboxes`` (one per lane), ``years`` (IntRangeSlider),
         ``caption`` (Label: how many milestones are shown) and ``image`` (PNG).
     """
-    import ipywidgets as w  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as w
+    from matplotlib.figure import Figure
 
-    from ..plots import timeline  # noqa: PLC0415
+    from ..plots import timeline
 
     fig = Figure(dpi=80)
     checkboxes = [w.Checkbox(value=True, description=lane, indent=False) for lane in timeline.LANES]

@@ -231,8 +231,8 @@ class Playground:
         eta: float = 1.0,
         limits: tuple[float, float, float, float] | None = None,
     ) -> None:
-        import ipywidgets as widgets  # noqa: PLC0415  (widgets are imported lazily)
-        from matplotlib.figure import Figure  # noqa: PLC0415
+        import ipywidgets as widgets  # widgets are imported lazily
+        from matplotlib.figure import Figure
 
         if dataset not in DATASETS:
             raise ValueError(
@@ -278,7 +278,7 @@ class Playground:
         self._after()
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display  # noqa: PLC0415
+        from IPython.display import display
 
         display(self.widget)
 
@@ -318,7 +318,7 @@ class Playground:
 
     # --- drawing ----------------------------------------------------------------------------
     def _redraw(self) -> None:
-        from ..plots import boundaries  # noqa: PLC0415
+        from ..plots import boundaries
 
         st = self.state
         ax = self.ax

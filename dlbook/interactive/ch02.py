@@ -144,7 +144,7 @@ class XorTrainer:
 
     def draw(self, fig: Figure | None = None) -> Figure:
         """The decision boundary (left) and the cost per epoch (right)."""
-        from ..plots import boundaries, curves  # noqa: PLC0415  (drawing is lazy)
+        from ..plots import boundaries, curves  # drawing is lazy
 
         if self.model is None:
             self.train()
@@ -217,8 +217,8 @@ def xor_playground(*, hidden: int = 2, eta: float = 2.0, epochs: int = 2000, see
         ``seed``, ``epochs`` (the sliders), ``next_seed`` (the button), ``caption``
         and ``image``.
     """
-    import ipywidgets as w  # noqa: PLC0415  (widgets are imported lazily)
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as w  # widgets are imported lazily
+    from matplotlib.figure import Figure
 
     trainer = XorTrainer(hidden, eta, epochs, seed).train()
     fig = Figure(figsize=(8.4, 3.4), dpi=80)
@@ -329,8 +329,8 @@ def bump_playground(*, w: float = 10.0, s1: float = -1.0, s2: float = 1.0, a: fl
         With attributes ``builder`` (the :class:`BumpBuilder`), ``steepness``, ``left``,
         ``right``, ``height`` (the sliders), ``caption`` and ``image``.
     """
-    import ipywidgets as widgets  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as widgets
+    from matplotlib.figure import Figure
 
     builder = BumpBuilder(w, s1, s2, a)
     fig = Figure(figsize=(6.0, 3.4), dpi=80)

@@ -146,7 +146,7 @@ class PredictionExplorer:
 
     def draw(self, fig: Figure | None = None) -> Figure:
         """Draw the current image and its probability bars (into ``fig`` if given)."""
-        from ..plots.images import image_with_probabilities  # noqa: PLC0415
+        from ..plots.images import image_with_probabilities
 
         fig = blank_figure(fig, (6.4, 2.6))
         i = self.index
@@ -194,8 +194,8 @@ def prediction_explorer(
     ValueError
         As :class:`PredictionExplorer`, or for a ``start`` outside [0, N).
     """
-    import ipywidgets as w  # noqa: PLC0415  (widgets are imported lazily)
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as w  # widgets are imported lazily
+    from matplotlib.figure import Figure
 
     explorer = PredictionExplorer(predict, images, labels, classes)
     explorer.select(start)

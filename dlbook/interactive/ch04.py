@@ -188,8 +188,8 @@ def gradient_flow_playground(x: Any, y: Any, **kwargs: Any) -> Any:
         With attributes ``flow`` (the :class:`GradientFlow`), ``depth``, ``activation``,
         ``init`` (the controls), ``caption`` and ``image``.
     """
-    import ipywidgets as w  # noqa: PLC0415  (widgets are imported lazily)
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as w  # widgets are imported lazily
+    from matplotlib.figure import Figure
 
     flow = GradientFlow(x, y, **kwargs)
     fig = Figure(figsize=(8.4, 3.2), dpi=80)

@@ -133,8 +133,8 @@ def kernel_playground(image: Any, kernel: Any = "vertical edges (Sobel)") -> Any
         With attributes ``editor`` (the :class:`KernelEditor`), ``preset``, ``cells``
         (the nine boxes, row by row), ``caption`` and ``image``.
     """
-    import ipywidgets as w  # noqa: PLC0415  (widgets are imported lazily)
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as w  # widgets are imported lazily
+    from matplotlib.figure import Figure
 
     editor = KernelEditor(image, kernel)
     fig = Figure(figsize=(9.0, 3.4), dpi=80)
@@ -254,7 +254,7 @@ class ReceptiveField:
         self, layer: int, row: int, col: int, image: Any = None, fig: Figure | None = None
     ) -> Figure:
         """The input with the unit's receptive field outlined, beside the layer's grid."""
-        from matplotlib.patches import Rectangle  # noqa: PLC0415
+        from matplotlib.patches import Rectangle
 
         fig = blank_figure(fig, (7.6, 3.6))
         ax_in, ax_out = fig.subplots(1, 2)
@@ -311,8 +311,8 @@ def receptive_field_playground(
         With attributes ``field`` (the :class:`ReceptiveField`), ``layer``, ``row``,
         ``col``, ``caption`` and ``image``.
     """
-    import ipywidgets as w  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    import ipywidgets as w
+    from matplotlib.figure import Figure
 
     field = ReceptiveField(layers, size)
     fig = Figure(figsize=(7.6, 3.6), dpi=80)

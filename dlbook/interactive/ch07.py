@@ -102,7 +102,7 @@ def gibbs_playground(rbm: Any, digits: Any, rng: int = 0) -> Any:
         With attributes ``chain`` (the :class:`GibbsChain`), ``start``, ``buttons``
         (a dict by number of steps), ``reset`` and ``image``.
     """
-    import ipywidgets as w  # noqa: PLC0415  (widgets are imported lazily)
+    import ipywidgets as w  # widgets are imported lazily
 
     chain = GibbsChain(rbm, digits, rng=rng)
     fig = blank_figure(None, (1.1 * chain.v.shape[0], 1.6))

@@ -226,8 +226,8 @@ def decision_boundary(
         If ``x`` is not (N, 2), ``y`` not (N,) integer labels, or ``predict_fn``
         returns something of the wrong shape.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415  (drawing is imported lazily)
-    from matplotlib.colors import ListedColormap  # noqa: PLC0415
+    import matplotlib.pyplot as plt  # drawing is imported lazily
+    from matplotlib.colors import ListedColormap
 
     x_host, y_host = _host_points(x, y, "decision_boundary")
     xx, yy, grid = plane_grid(x_host, padding=padding, resolution=resolution, limits=limits)
@@ -349,9 +349,9 @@ def boundary_path(
     -------
     matplotlib Axes
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-    from matplotlib.cm import ScalarMappable  # noqa: PLC0415
-    from matplotlib.colors import Normalize  # noqa: PLC0415
+    import matplotlib.pyplot as plt
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
 
     ws = np.asarray(backend.to_cpu(ws), dtype=np.float64)
     bs = np.asarray(backend.to_cpu(bs), dtype=np.float64).reshape(-1)
@@ -384,7 +384,7 @@ def boundary_path(
             lw=2.2 if last else 1.0,
             alpha=1.0 if last else 0.6,
         )
-    from matplotlib.colors import LinearSegmentedColormap  # noqa: PLC0415
+    from matplotlib.colors import LinearSegmentedColormap
 
     ramp = LinearSegmentedColormap.from_list("path", [shade(0), shade(t_last)])
     bar = ax.figure.colorbar(ScalarMappable(Normalize(0, t_last), ramp), ax=ax)

@@ -154,7 +154,7 @@ def learning_curves(
     KeyError
         If a name in ``keys`` is not in ``history``.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415  (drawing is imported lazily)
+    import matplotlib.pyplot as plt  # drawing is imported lazily
 
     series = series_of(history)
     names = list(series) if keys is None else list(keys)
@@ -198,7 +198,7 @@ def _plain_log_labels(axis: Any) -> None:
     Minor ticks are labelled only when the axis spans less than a decade, where there
     would otherwise be at most one label.
     """
-    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+    from matplotlib.ticker import FuncFormatter
 
     def major(v: float, _: Any) -> str:
         return f"{v:g}"
@@ -236,7 +236,7 @@ def history_curves(history: Any, axes: Any = None) -> Any:
     ValueError
         If the history holds no epoch yet.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415  (drawing is imported lazily)
+    import matplotlib.pyplot as plt  # drawing is imported lazily
 
     if not len(history):
         raise ValueError("history_curves: there is nothing to plot yet (no epoch was run).")
@@ -304,7 +304,7 @@ def function_fit(
     ValueError
         If the lengths of ``x``, ``y_true``, ``y_pred`` and ``hidden`` differ.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     xs = _host1d(x, "function_fit: x")
     yt = _host1d(y_true, "function_fit: y_true")

@@ -37,8 +37,8 @@ def use_korean_font() -> bool:
     (``dlbook doctor`` says what to install).
     """
     global _done
-    import matplotlib as mpl  # noqa: PLC0415  (drawing is imported lazily)
-    from matplotlib import font_manager  # noqa: PLC0415
+    import matplotlib as mpl  # drawing is imported lazily
+    from matplotlib import font_manager
 
     files = korean_font_files()
     if not files:

@@ -116,7 +116,7 @@ def image_grid(
         If the images have no usable shape, there are none, or ``titles`` /
         ``title_colors`` do not have one entry per image.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415  (drawing is imported lazily)
+    import matplotlib.pyplot as plt  # drawing is imported lazily
 
     a = _as_images(images, image_shape, "image_grid")
     n = a.shape[0]
@@ -233,7 +233,7 @@ def confusion_matrix_figure(
     ValueError
         If ``cm`` is not square or ``classes`` has the wrong length.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     m = np.asarray(backend.to_cpu(cm))
     if m.ndim != 2 or m.shape[0] != m.shape[1]:
@@ -309,7 +309,7 @@ def probability_bars(
     ValueError
         If ``p`` is not 1-D, or ``classes`` / ``true`` do not fit it.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     q = np.asarray(backend.to_cpu(p), dtype=np.float64)
     if q.ndim != 1:
@@ -376,7 +376,7 @@ def image_with_probabilities(
     ValueError
         As :func:`image_grid` and :func:`probability_bars`.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import matplotlib.pyplot as plt
 
     a = _as_images(np.asarray(backend.to_cpu(image))[None], None, "image_with_probabilities")[0]
     if fig is None:

@@ -513,7 +513,7 @@ def draw(
     rows = len(items) + len(chosen)  # one spare row per lane, for its name
     height = 1.0 + 0.2 * rows
     if fig is None:
-        import matplotlib.pyplot as plt  # noqa: PLC0415  (drawing is imported lazily)
+        import matplotlib.pyplot as plt  # drawing is imported lazily
 
         fig = plt.figure(figsize=(9.0, height))
     else:

@@ -64,7 +64,7 @@ def _host(a: Any, name: str) -> np.ndarray:
 def _axes(ax: Any, figsize: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt  # noqa: PLC0415  (drawing is imported lazily)
+    import matplotlib.pyplot as plt  # drawing is imported lazily
 
     _, new = plt.subplots(figsize=figsize)
     return new
@@ -398,7 +398,7 @@ def search_scatter(
     matplotlib Figure
     """
     if fig is None:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
+        import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(9.0, 3.6))
     both = [t for t in (*grid, *random)]
@@ -460,7 +460,7 @@ def batch_size_tradeoff(
     matplotlib Figure
     """
     if fig is None:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
+        import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(9.0, 3.4))
     b = _host(batch_sizes, "batch_sizes").ravel()

@@ -1,0 +1,114 @@
+"""Every arrow points down (DESIGN §2), checked by tools/layering.py on dlbook and on plants.
+
+The checker reads the source with ``ast``; each rule is shown to catch a planted
+violation in a small made-up package, so that a rule that silently stopped working
+would fail here, not pass on dlbook.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tools import layering
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_dlbook_has_no_upward_import_no_loop_no_cupy_and_no_private_name():
+    bad = layering.violations(ROOT / "dlbook")
+    assert not bad, "\n".join(bad)
+
+
+def test_dlbook_is_read_whole():
+    mods = layering.read(ROOT / "dlbook")
+    assert {"backend", "layers", "network", "training", "plots.curves", "exercises.core"} <= set(
+        mods
+    )
+    edges = layering.graph(mods)
+    assert "layers" in edges["network"] and "backend" in edges["layers"]
+
+
+def _package(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "pkg"
+    for name, text in {"__init__.py": "", **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+CLEAN = {
+    "backend.py": "import numpy as np\n",
+    "layers.py": "from . import backend\nfrom .backend import np\n",
+    "plots/__init__.py": "",
+    "plots/curves.py": "from .. import layers\nimport matplotlib.pyplot as plt\n",
+}
+
+
+def test_a_clean_package_passes(tmp_path):
+    assert layering.violations(_package(tmp_path, CLEAN)) == []
+
+
+@pytest.mark.parametrize(
+    ("plant", "words"),
+    [
+        # upward, at module level and lazily inside a function
+        ({"layers.py": "from .plots import curves\n"}, "layers imports plots.curves (upward)"),
+        (
+            {"layers.py": "def draw():\n    from .plots.curves import plt\n"},
+            "layers imports plots.curves (upward)",
+        ),
+        (
+            {"layers.py": "def f():\n    from . import notebook\n", "notebook.py": ""},
+            "layers imports notebook",
+        ),
+        ({"layers.py": "import pkg.exercises.core\n"}, "layers imports exercises.core"),
+        ({"layers.py": "def f():\n    import matplotlib.pyplot\n"}, "drawing/notebook"),
+        ({"layers.py": "from IPython.display import display\n"}, "drawing/notebook"),
+        # loops, lazy or not
+        (
+            {
+                "layers.py": "from . import backend\n",
+                "backend.py": "def f():\n    from . import layers\n",
+            },
+            "backend -> layers -> backend",
+        ),
+        # CuPy outside the backend
+        ({"layers.py": "def f():\n    import cupy\n"}, "layers uses CuPy directly"),
+        ({"layers.py": "def f(xp):\n    xp.cuda.Device(0).synchronize()\n"}, "uses CuPy"),
+        # private names across modules, by import and by attribute
+        ({"layers.py": "from .backend import _state\n"}, "layers uses backend._state"),
+        ({"layers.py": "from . import backend as B\nB._set(1)\n"}, "layers uses backend._set"),
+    ],
+)
+def test_each_rule_catches_its_plant(tmp_path, plant, words):
+    files = {**CLEAN, **plant}
+    if "backend.py" in plant:
+        files["backend.py"] = plant["backend.py"]
+    bad = layering.violations(_package(tmp_path, files))
+    assert any(words in b for b in bad), bad
+
+
+def test_annotations_only_imports_and_own_private_names_are_allowed(tmp_path):
+    plant = {
+        "layers.py": (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from .plots.curves import plt\n"
+            "def _helper():\n    return 1\n"
+            "x = _helper()\n"
+        ),
+        "plots/curves.py": "from .. import layers\nfrom .._io import write\n",
+        "_io.py": "def write():\n    pass\n",
+    }
+    assert layering.violations(_package(tmp_path, {**CLEAN, **plant})) == []
+
+
+def test_the_command_prints_the_graph_and_fails_on_a_violation(tmp_path, capsys):
+    assert layering.main([str(_package(tmp_path, CLEAN))]) == 0
+    assert "layers" in capsys.readouterr().out
+    bad = _package(tmp_path / "b", {**CLEAN, "layers.py": "from .plots import curves\n"})
+    assert layering.main([str(bad)]) == 1
+    assert "(upward)" in capsys.readouterr().out
