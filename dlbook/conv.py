@@ -37,8 +37,10 @@ from typing import Any
 import numpy as np
 
 from . import backend
-from .errors import check_float_array
-from .layers import Layer, check_cached, check_dout
+from .errors import check_float_array as _check_float
+from .layers import Layer
+from .layers import check_cached as _check_cached
+from .layers import check_dout as _check_dout
 
 __all__ = ["AvgPool2D", "Conv2D", "MaxPool2D", "col2im", "im2col", "output_size"]
 
@@ -102,7 +104,7 @@ def _check_fits(
 
 
 def _check_images(where: str, x: Any, channels: int | None = None) -> None:
-    check_float_array(where, x)
+    _check_float(where, x)
     if x.ndim != 4:
         hint = " Add the channel axis: x[:, None]." if x.ndim == 3 else ""
         raise ValueError(
@@ -364,10 +366,10 @@ class Conv2D(Layer):
 
     def backward(self, dout: Array) -> Array:
         """dW = dout · colsᵀ, db = Σ dout, dx = col2im(Wᵀ · dout) (None if not needs_input_grad)."""
-        check_cached(self, self.cols)
+        _check_cached(self, self.cols)
         assert self.x_shape is not None
         f = self.out_channels
-        check_dout(self, dout, self.output_shape(self.x_shape))
+        _check_dout(self, dout, self.output_shape(self.x_shape))
         xp = backend.array_module(dout)
         W = self.params["W"]
         # (N, F, OH, OW) -> (F, OH·OW·N); no copy when dout has this module's layout
@@ -492,9 +494,9 @@ class MaxPool2D(_Pool2D):
 
     def backward(self, dout: Array) -> Array:
         """dx: dout routed to the winner of each window, 0 elsewhere."""
-        check_cached(self, self.argmax)
+        _check_cached(self, self.argmax)
         c, oh, ow, n = self.argmax.shape
-        check_dout(self, dout, (n, c, oh, ow))
+        _check_dout(self, dout, (n, c, oh, ow))
         d = _memory_order(dout)
         parts = [d * (self.argmax == k) for k in range(self.size[0] * self.size[1])]
         return self._scatter(parts, dout.dtype)
@@ -540,6 +542,6 @@ class AvgPool2D(_Pool2D):
         """dx: dout / size² spread over each window."""
         if self.out_shape is None:
             raise RuntimeError("AvgPool2D.backward: call forward first.")
-        check_dout(self, dout, self.out_shape)
+        _check_dout(self, dout, self.out_shape)
         share = _memory_order(dout) * (1.0 / (self.size[0] * self.size[1]))
         return self._scatter([share] * (self.size[0] * self.size[1]), dout.dtype)
