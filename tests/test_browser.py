@@ -63,7 +63,7 @@ def chromium_path() -> str | None:
 
 def _why_skip() -> str | None:
     try:
-        import playwright.sync_api  # noqa: F401, PLC0415
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         return "playwright is not installed (pip install -e '.[test]')"
     if chromium_path() is None:
@@ -125,7 +125,7 @@ def lab(tmp_path_factory):
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    log = open(home / "server.log", "w")  # noqa: SIM115
+    log = open(home / "server.log", "w")
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -153,7 +153,7 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
@@ -293,7 +293,7 @@ def move_every_playground(page) -> int:
 
 def _nbval_compare(saved_outputs, stored_outputs) -> list[str]:
     """nbval's own comparison (tests/sanitize.cfg, the project's conftest rules); [] if equal."""
-    from nbval.plugin import IPyNbCell, coalesce_streams, nocolors  # noqa: PLC0415
+    from nbval.plugin import IPyNbCell, coalesce_streams, nocolors
 
     parser = configparser.ConfigParser()
     parser.read(ROOT / "tests" / "sanitize.cfg")
@@ -374,7 +374,7 @@ def make_nand():
 
 
 def _kinds_notebook(path: Path) -> None:
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook  # noqa: PLC0415
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     cells = [
         new_markdown_cell("# 한국어: 오류역전파 (backpropagation), 퍼셉트론"),
@@ -442,7 +442,7 @@ def test_each_exercise_kind_right_and_wrong_and_korean_renders(page, lab):
 
 
 def _quiz_answer() -> int:
-    from dlbook import exercises  # noqa: PLC0415
+    from dlbook import exercises
 
     return next(e for e in exercises.catalog("01") if hasattr(e, "options")).answer
 

@@ -104,7 +104,7 @@ def _korean_fonts() -> list[Path]:
 
 
 def _glossary_page() -> str:
-    from dlbook import glossary  # noqa: PLC0415
+    from dlbook import glossary
 
     lines = [
         "# Glossary (용어집)",
