@@ -152,6 +152,11 @@ def stage(src: Path) -> list[str]:
     )
     # At the path its CSS expects its icon fonts (webpack's public path, from the site root).
     _extract(html_manager, "package/dist/", src / "extra" / "@jupyter-widgets/html-manager/dist")
+    # The widgets' icon fonts are also asked for beside the page, at @jupyter-widgets/<hash>.
+    fonts = src / "extra" / "@jupyter-widgets/html-manager/dist"
+    for f in fonts.iterdir():
+        if f.suffix in {".woff", ".woff2", ".ttf", ".eot", ".svg"}:
+            shutil.copy(f, src / "extra" / "@jupyter-widgets" / f.name)
     for f in _korean_fonts():
         (vendor / "fonts").mkdir(exist_ok=True)
         shutil.copy(f, vendor / "fonts" / f.name)
