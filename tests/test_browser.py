@@ -406,7 +406,8 @@ def test_each_exercise_kind_right_and_wrong_and_korean_renders(page, lab):
     _kinds_notebook(work / "kinds.ipynb")
     open_notebook(page, lab, "kinds.ipynb")
     restart_and_run_all(page, 180)
-    panels = page.locator(".jp-OutputArea-output:has(.dlbook-feedback)")
+    # Only this notebook's panels: the lab may keep an earlier chapter open in a hidden tab.
+    panels = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output:has(.dlbook-feedback)")
     assert panels.count() == 5
     for index, expect in ((0, r"^✗ 01\.step_function"), (1, r"^✓ 01\.step_function: passed"),
                           (2, r"^✗ 00\.nand_net"), (3, r"^✓ 00\.nand_net: passed")):  # fmt: skip
@@ -438,7 +439,9 @@ def test_each_exercise_kind_right_and_wrong_and_korean_renders(page, lab):
     figure = page.locator(".jp-RenderedImage img:visible").last
     figure.scroll_into_view_if_needed()
     figure.screenshot(path=str(ARTIFACTS / "korean_figure.png"))
-    page.locator(".jp-MarkdownCell").first.screenshot(path=str(ARTIFACTS / "korean_text.png"))
+    page.locator(".jp-NotebookPanel:visible .jp-MarkdownCell").first.screenshot(
+        path=str(ARTIFACTS / "korean_text.png")
+    )
 
 
 def _quiz_answer() -> int:
