@@ -199,15 +199,21 @@ def wait_idle(page, seconds: float) -> None:
 
 
 def restart_and_run_all(page, seconds: float) -> None:
+    # Clearing the outputs also clears the prompts to "[ ]:", so the run is seen to finish
+    # when every prompt is numbered again, however fast it is.
+    page.click(".lm-MenuBar-itemLabel:text-is('Edit')", timeout=30_000)
+    page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')", timeout=30_000)
     page.click("text=Kernel", timeout=30_000)
     page.click("text=Restart Kernel and Run All Cells…", timeout=30_000)
     page.click(".jp-Dialog .jp-mod-accept", timeout=30_000)
     deadline = time.monotonic() + seconds
-    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
-    started = False  # the stored prompts are numbered already: wait for the run to start
+    # This notebook's prompts only: a notebook left open in a hidden tab reads as empty text,
+    # which would never look finished.
+    prompts = page.locator(".jp-NotebookPanel:visible .jp-CodeCell .jp-InputPrompt")
+    started = False  # wait until a cell is queued or unrun (a prompt still numbered is stale)
     while time.monotonic() < deadline:
         texts = [t.strip() for t in prompts.all_inner_texts()]
-        started = started or "[*]:" in texts
+        started = started or "[*]:" in texts or "[ ]:" in texts
         if started and texts and all(re.fullmatch(r"\[\d+\]:", t) for t in texts):
             wait_idle(page, max(5.0, deadline - time.monotonic()))
             page.wait_for_timeout(1000)  # widgets render
