@@ -484,8 +484,9 @@ class BatchNorm(Layer):
     params : {"gamma": ndarray of shape (D,), "beta": ndarray of shape (D,)}
         Start at 1 and 0, so that the layer first just standardises.
     buffers : {"running_mean": ndarray of shape (D,), "running_var": ndarray of shape (D,)}
-        Not trained by the optimiser; start at 0 and 1. Not yet written by
-        ``Sequential.save`` nor restored by early stopping (which copy ``params``).
+        Not trained by the optimiser; start at 0 and 1. Written by
+        ``Sequential.save`` and restored by ``Sequential.load``/``load_weights``;
+        not restored by early stopping, which copies ``params`` only.
 
     Built in chapter 04.
     """

@@ -13,6 +13,13 @@ pickles, every header checked against the bytes before anything is allocated, a
 layer's config checked against the file's arrays before the layer is built, the
 file closed on every error path. Errors name the file.
 
+A layer's ``buffers`` (state that is not trained, such as BatchNorm's running mean
+and variance) are saved beside its parameters, as ``layers.{i}.{key}``, and
+restored by ``load`` and ``load_weights``. A file written before buffers were saved
+still loads: each missing buffer gets the value of a freshly built layer (mean 0,
+variance 1) and a ``UserWarning`` names the layers, since their test-mode outputs
+are not the trained model's until the statistics are recomputed.
+
 A new module's layers (``dlbook.conv``, ``dlbook.rnn``, ...) need nothing here: a
 public class that subclasses ``dlbook.layers.Layer`` (or ``Loss``) in a ``dlbook``
 module is registered in ``LAYERS`` by its class name when the module is imported,
@@ -30,6 +37,7 @@ import importlib
 import json
 import re
 import struct
+import warnings
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -108,6 +116,12 @@ def build(desc: Any) -> Any:
     return cls(**config)
 
 
+def _buffers(layer: Any) -> dict[str, Any]:
+    """A layer's untrained state (BatchNorm's running statistics); ``{}`` for most layers."""
+    buffers = getattr(layer, "buffers", None)
+    return buffers if isinstance(buffers, dict) else {}
+
+
 def save(model: Any, path: str | Path) -> Path:
     """Write ``model.layers`` and ``model.loss`` with their parameters to ``path``; returns it."""
     arch = {
@@ -118,7 +132,7 @@ def save(model: Any, path: str | Path) -> Path:
     }
     arrays: dict[str, Any] = {"architecture": np.array(json.dumps(arch))}  # host: 0-d text
     for i, layer in enumerate(model.layers):
-        for key, p in layer.params.items():
+        for key, p in (layer.params | _buffers(layer)).items():
             arrays[f"layers.{i}.{key}"] = backend.to_cpu(p)
 
     def write(f: IO[bytes]) -> None:
@@ -150,7 +164,7 @@ def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
                 f"it has format version {arch.get('version')!r}; this dlbook reads "
                 f"version {FORMAT_VERSION}"
             )
-        layers, arrays = [], {}
+        layers, arrays, missing = [], {}, []
         for i, desc in enumerate(arch["layers"]):
             check_declared_sizes(desc, data, f"layers[{i}] ({_name(desc)})")
             layer = build(desc)
@@ -162,12 +176,32 @@ def _read(path: Path) -> tuple[list[Any], Any, dict[str, np.ndarray]]:
                 if shape != tuple(p.shape):
                     raise ValueError(f"{name} has shape {shape}, the layer expects {p.shape}")
                 arrays[name] = data[name]
+            for key, b in _buffers(layer).items():
+                name = f"layers.{i}.{key}"
+                if name not in data:  # saved before buffers were: the fresh layer's value
+                    missing.append(f"layers[{i}] ({_name(desc)}) {key}")
+                    arrays[name] = backend.to_cpu(b).copy()
+                    continue
+                shape, _ = data.shapes[name]
+                if shape != tuple(b.shape):
+                    raise ValueError(f"{name} has shape {shape}, the layer expects {b.shape}")
+                arrays[name] = data[name]
             layers.append(layer)
         check_declared_sizes(arch["loss"], data, f"the loss ({_name(arch['loss'])})")
         loss = build(arch["loss"])
         extra = set(data.files) - set(arrays) - {"architecture"}
         if extra:
             raise ValueError(f"it has arrays no layer uses: {sorted(extra)}")
+    if missing:
+        warnings.warn(
+            f"Sequential.load: {path} has no saved {', '.join(missing)}: it was written by "
+            "an older dlbook, which did not save running statistics. They start at mean 0 "
+            "and variance 1, so outputs with train=False are not those of the trained model. "
+            "Recompute them (a few model.forward(x_batch, train=True) passes over training "
+            "data) or retrain, then save again.",
+            UserWarning,
+            stacklevel=5,  # the caller of Sequential.load / load_weights
+        )
     return layers, loss, arrays
 
 
@@ -193,13 +227,13 @@ def load(path: str | Path) -> tuple[list[Any], Any]:
     """The layers (parameters on the current device) and the loss saved in ``path``."""
     layers, loss, arrays = _read_checked(path)
     for i, layer in enumerate(layers):
-        for key, p in layer.params.items():
+        for key, p in (layer.params | _buffers(layer)).items():
             p[...] = backend.asarray(arrays[f"layers.{i}.{key}"], dtype=p.dtype)
     return layers, loss
 
 
 def load_weights(model: Any, path: str | Path) -> None:
-    """Copy the parameters saved in ``path`` into ``model``, which has the same architecture.
+    """Copy the parameters (and buffers) saved in ``path`` into ``model`` of the same architecture.
 
     Everything is checked before anything is copied; each array goes from the
     file to the model's device once, cast to the model's dtype.
@@ -221,7 +255,7 @@ def load_weights(model: Any, path: str | Path) -> None:
                 f"{shapes} in this model, but {theirs!r} with {saved_shapes} in {path}. {fix}"
             )
     for i, layer in enumerate(mine):
-        for k, p in layer.params.items():  # the file's arrays, cast to this model's dtype
+        for k, p in (layer.params | _buffers(layer)).items():  # cast to this model's dtype
             value = arrays[f"layers.{i}.{k}"]
             xp = backend.array_module(p)
             p[...] = xp.asarray(value).astype(p.dtype, copy=False)

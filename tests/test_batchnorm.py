@@ -1,5 +1,6 @@
 """BatchNorm (chapter 04): gradient checks in both modes, the statistics it keeps, its errors,
-and PyTorch's BatchNorm1d with the same parameters (skipped without PyTorch)."""
+its running statistics through Sequential.save/load (and a file saved without them), and
+PyTorch's BatchNorm1d with the same parameters (skipped without PyTorch)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 
 from dlbook import backend
 from dlbook.gradcheck import check_layer
-from dlbook.layers import LAYERS, BatchNorm, from_config
+from dlbook.layers import LAYERS, BatchNorm, Dense, ReLU, SoftmaxCrossEntropy, from_config
+from dlbook.network import Sequential
 
 SEED = 14
 RNG = np.random.default_rng(SEED)  # replaced before every test by _fresh_rng
@@ -128,3 +130,68 @@ def test_batchnorm_matches_torch_batchnorm1d(dtype):
     bn.eval()
     x = RNG.normal(size=(5, 4)).astype(dtype)
     np.testing.assert_allclose(layer.forward(x), bn(torch.from_numpy(x)).detach().numpy(), **tol)
+
+
+def bn_model() -> Sequential:
+    return Sequential(
+        [Dense(4, 6, rng=1), BatchNorm(6), ReLU(), Dense(6, 3, rng=2)], loss=SoftmaxCrossEntropy()
+    )
+
+
+def trained_bn_model() -> Sequential:
+    """A model whose running statistics are far from their start (mean 0, variance 1)."""
+    model = bn_model()
+    x = backend.asarray((RNG.normal(size=(60, 4)) * 3 + 2).astype(np.float32))
+    y = backend.asarray(RNG.integers(0, 3, size=60))
+    model.fit(x, y, epochs=3, batch_size=20, rng=0, progress=False)
+    return model
+
+
+def eval_outputs(model: Sequential, x) -> np.ndarray:
+    return backend.to_cpu(model.forward(x, train=False))
+
+
+def test_running_statistics_survive_save_and_load(device, tmp_path):
+    model = trained_bn_model()
+    bn = model.layers[1]
+    assert not np.allclose(backend.to_cpu(bn.buffers["running_mean"]), 0.0)
+    x = backend.asarray((RNG.normal(size=(7, 4)) * 3 + 2).astype(np.float32))
+    path = model.save(tmp_path / "bn.npz")
+    with np.load(path) as data:
+        assert {"layers.1.running_mean", "layers.1.running_var"} <= set(data.files)
+    loaded = Sequential.load(path)
+    for key, value in bn.buffers.items():
+        np.testing.assert_array_equal(
+            backend.to_cpu(loaded.layers[1].buffers[key]), backend.to_cpu(value)
+        )
+    np.testing.assert_array_equal(eval_outputs(loaded, x), eval_outputs(model, x))
+    fresh = bn_model().load_weights(path)  # into a model built in code
+    np.testing.assert_array_equal(eval_outputs(fresh, x), eval_outputs(model, x))
+
+
+def test_a_file_saved_without_running_statistics_loads_with_a_warning(tmp_path):
+    model = trained_bn_model()
+    path = model.save(tmp_path / "new.npz")
+    old = tmp_path / "old.npz"  # as the dlbook before this change wrote it: parameters only
+    with np.load(path) as data:
+        np.savez(old, **{k: data[k] for k in data.files if "running" not in k})
+    with pytest.warns(UserWarning, match=r"layers\[1\] \(BatchNorm\) running_mean.*train=True"):
+        loaded = Sequential.load(old)
+    np.testing.assert_array_equal(loaded.layers[1].buffers["running_mean"], np.zeros(6))
+    np.testing.assert_array_equal(loaded.layers[1].buffers["running_var"], np.ones(6))
+    for a, b in zip(loaded.params, model.params, strict=True):  # the weights still load
+        for key in a:
+            np.testing.assert_array_equal(a[key], b[key])
+    with pytest.warns(UserWarning, match="older dlbook"):
+        bn_model().load_weights(old)
+
+
+def test_running_statistics_of_the_wrong_shape_are_refused(tmp_path):
+    path = bn_model().save(tmp_path / "bn.npz")
+    bad = tmp_path / "bad.npz"
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["layers.1.running_var"] = np.ones(5, np.float32)
+    np.savez(bad, **arrays)
+    with pytest.raises(ValueError, match=r"layers\.1\.running_var has shape \(5,\)"):
+        Sequential.load(bad)
