@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,9 @@ import numpy as np
 from ..autodiff import Value
 from .checks import CheckFailure, call, expect_array, expect_close_gradient, expect_scalar
 from .core import Case, Exercise, Quiz, function_exercise
+from .fixtures import fixed_array
+
+_fixed = partial(fixed_array, decimals=2)  # fixed numbers in [-1.5, 1.5], two places
 
 __all__ = [
     "chain_rule",
@@ -399,12 +403,6 @@ def _dense_backward_db_axis1(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # Mistake: sums dout over the outputs (axis 1) instead of over the batch (axis 0).
     return dout @ W.T, x.T @ dout, dout.sum(axis=1)
-
-
-def _fixed(*shape: int, seed: int) -> np.ndarray:
-    """Irregular but fixed numbers in [-1.5, 1.5] (no random generator needed)."""
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    return np.round(1.5 * np.sin(k * 2.3 + 0.7 * seed), 2).reshape(shape)
 
 
 def _dense_case(n: int, d: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

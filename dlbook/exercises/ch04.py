@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .checks import fixed_array as _fixed
 from .core import Case, Quiz, function_exercise
+from .fixtures import fixed_array as _fixed
+from .fixtures import fixed_mask
 
 __all__ = [
     "adam_step",
@@ -39,23 +40,29 @@ __all__ = [
 Mistake = tuple[Callable[..., Any], str]
 
 
-def _mask(*shape: int, seed: int, keep: float = 0.5) -> np.ndarray:
-    """A fixed boolean keep-mask with about ``keep`` of the entries True."""
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    u = (np.sin(k * 12.9898 + seed * 78.233) * 43758.5453) % 1.0  # fixed, irregular in [0, 1)
-    return (u < keep).reshape(shape)
-
-
 # --- 04.dropout_forward --------------------------------------------------------------------------
+
+
+# The mistakes both dropout exercises catch: forward and backward multiply by the same m.
+
+
+def _mask_only(a: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
+    # Mistake: the mask without the 1/(1 − p) scaling (the original, non-inverted dropout).
+    return a * keep
+
+
+def _mask_flipped(a: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
+    # Mistake: keeps the units the mask marks as dropped (~keep).
+    return a * ~keep / (1.0 - p)
+
+
+def _scale_two(a: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
+    # Mistake: ignores p and always scales by 2, right only for p = 0.5.
+    return a * keep * 2.0
 
 
 def _dropout_forward(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
     return x * keep / (1.0 - p)  # kept units scaled by 1/(1 − p), so that E[output] = x
-
-
-def _dropout_forward_unscaled(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
-    # Mistake: the mask without the 1/(1 − p) scaling (the original, non-inverted dropout).
-    return x * keep
 
 
 def _dropout_forward_times(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
@@ -66,16 +73,6 @@ def _dropout_forward_times(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndar
 def _dropout_forward_by_p(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
     # Mistake: divides by p, mixing up the drop and the keep probability.
     return x * keep / p
-
-
-def _dropout_forward_inverted_mask(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
-    # Mistake: keeps the units the mask marks as dropped (~keep).
-    return x * ~keep / (1.0 - p)
-
-
-def _dropout_forward_half(x: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
-    # Mistake: ignores p and always scales by 2, right only for p = 0.5.
-    return x * keep * 2.0
 
 
 dropout_forward = function_exercise(
@@ -102,8 +99,8 @@ dropout_forward = function_exercise(
             "the example: p = 0.25",
             (np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[True, False, True, True]]), 0.25),
         ),
-        Case("N = 3, D = 5, p = 0.5", (_fixed(3, 5, seed=1), _mask(3, 5, seed=1), 0.5)),
-        Case("N = 4, D = 6, p = 0.2", (_fixed(4, 6, seed=2), _mask(4, 6, seed=2, keep=0.8), 0.2)),
+        Case("N = 3, D = 5, p = 0.5", (_fixed(3, 5, seed=1), fixed_mask(3, 5, seed=1), 0.5)),
+        Case("N = 4, D = 6, p = 0.2", (_fixed(4, 6, seed=2), fixed_mask(4, 6, seed=2, p=0.8), 0.2)),
         Case("p = 0: nothing dropped", (_fixed(2, 3, seed=3), np.ones((2, 3), bool), 0.0)),
     ],
     hints=[
@@ -115,15 +112,15 @@ dropout_forward = function_exercise(
     ],
     mistakes=[
         (
-            _dropout_forward_inverted_mask,
+            _mask_flipped,
             "you kept the dropped units: keep is True where a unit stays",
         ),
         (
-            _dropout_forward_half,
+            _scale_two,
             "you scaled by 2 whatever p is; the survivors are scaled by 1/(1 − p)",
         ),
         (
-            _dropout_forward_unscaled,
+            _mask_only,
             "you zeroed the dropped units but did not scale the kept ones by 1/(1 − p); "
             "inverted dropout scales at training time so that test time needs nothing",
         ),
@@ -155,24 +152,9 @@ def _dropout_backward_identity(dout: np.ndarray, keep: np.ndarray, p: float) -> 
     return dout.copy()
 
 
-def _dropout_backward_unscaled(dout: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
-    # Mistake: masks the gradient but forgets the 1/(1 − p) of the forward pass.
-    return dout * keep
-
-
 def _dropout_backward_scale_only(dout: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
     # Mistake: scales but lets the gradient flow into the dropped units.
     return dout / (1.0 - p)
-
-
-def _dropout_backward_inverted_mask(dout: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
-    # Mistake: sends the gradient to the dropped units instead of the kept ones.
-    return dout * ~keep / (1.0 - p)
-
-
-def _dropout_backward_half(dout: np.ndarray, keep: np.ndarray, p: float) -> np.ndarray:
-    # Mistake: ignores p and scales by 2, right only for p = 0.5.
-    return dout * keep * 2.0
 
 
 dropout_backward = function_exercise(
@@ -197,8 +179,8 @@ dropout_backward = function_exercise(
             "the example: p = 0.25",
             (np.ones((1, 4)), np.array([[True, False, True, True]]), 0.25),
         ),
-        Case("N = 3, D = 5, p = 0.5", (_fixed(3, 5, seed=4), _mask(3, 5, seed=4), 0.5)),
-        Case("N = 2, D = 7, p = 0.1", (_fixed(2, 7, seed=5), _mask(2, 7, seed=5, keep=0.9), 0.1)),
+        Case("N = 3, D = 5, p = 0.5", (_fixed(3, 5, seed=4), fixed_mask(3, 5, seed=4), 0.5)),
+        Case("N = 2, D = 7, p = 0.1", (_fixed(2, 7, seed=5), fixed_mask(2, 7, seed=5, p=0.9), 0.1)),
     ],
     hints=[
         "The forward pass multiplies each x by a number m that does not depend on x. What is "
@@ -209,17 +191,17 @@ dropout_backward = function_exercise(
     ],
     mistakes=[
         (
-            _dropout_backward_inverted_mask,
+            _mask_flipped,
             "the gradient goes to the units that were kept (keep True)",
         ),
-        (_dropout_backward_half, "you scaled by 2 whatever p is; use the forward pass's 1/(1 − p)"),
+        (_scale_two, "you scaled by 2 whatever p is; use the forward pass's 1/(1 − p)"),
         (
             _dropout_backward_identity,
             "you passed dout through unchanged; a dropped unit had no effect on the cost, so "
             "its gradient must be 0, and kept units carry the 1/(1 − p) factor",
         ),
         (
-            _dropout_backward_unscaled,
+            _mask_only,
             "you masked the gradient but left out the 1/(1 − p) factor that the forward pass "
             "applied to the kept units",
         ),

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .checks import fixed_array as _fixed
 from .core import Case, Quiz, function_exercise
+from .fixtures import fixed_array as _fixed
 
 __all__ = [
     "conv_forward",

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from .core import Case, Quiz, function_exercise
+from .fixtures import fixed_array as _fixed
+from .fixtures import sigmoid as _sigmoid
 
 Mistake = tuple[Callable[..., Any], str]
 
@@ -34,16 +36,6 @@ __all__ = [
     "temperature_quiz",
     "vanishing_quiz",
 ]
-
-
-def _fixed(*shape: int, seed: int, scale: float = 1.0) -> np.ndarray:
-    """Irregular but fixed numbers in [-scale, scale] (no random generator needed)."""
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    return np.round(scale * np.sin(k * 2.3 + 0.7 * seed), 3).reshape(shape)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # σ(x), without overflow
 
 
 # --- 06.rnn_step ---------------------------------------------------------------------------------

@@ -22,6 +22,10 @@ from typing import Any
 import numpy as np
 
 from .core import Case, Quiz, function_exercise
+from .fixtures import fixed_array as _fixed
+from .fixtures import fixed_bits as _bits
+from .fixtures import fixed_uniform as _uniform
+from .fixtures import sigmoid as _sigmoid
 
 Mistake = tuple[Callable[..., Any], str]
 
@@ -35,28 +39,6 @@ __all__ = [
     "log_z_exact",
     "pcd_quiz",
 ]
-
-
-def _fixed(*shape: int, seed: int, scale: float = 1.0) -> np.ndarray:
-    """Irregular but fixed numbers in [-scale, scale] (no random generator needed)."""
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    return np.round(scale * np.sin(k * 2.3 + 0.7 * seed), 3).reshape(shape)
-
-
-def _bits(*shape: int, seed: int) -> np.ndarray:
-    """Fixed binary numbers (as float64), about half of them 1."""
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    u = (np.sin(k * 12.9898 + seed * 78.233) * 43758.5453) % 1.0
-    return (u < 0.5).astype(np.float64).reshape(shape)
-
-
-def _uniform(*shape: int, seed: int) -> np.ndarray:
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    return ((np.sin(k * 7.1313 + seed * 3.77) * 24634.6345) % 1.0).reshape(shape)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # σ(x), without overflow
 
 
 # --- 07.energy ---------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from .core import Case, Quiz, function_exercise
+from .fixtures import fixed_array as _fixed
+from .fixtures import fixed_bits as _bits
+from .fixtures import sigmoid as _sigmoid
 
 __all__ = [
     "down_pass",
@@ -27,21 +30,6 @@ __all__ = [
     "pretraining_quiz",
     "up_pass",
 ]
-
-
-def _fixed(*shape: int, seed: int, scale: float = 1.0) -> np.ndarray:
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    return np.round(scale * np.sin(k * 2.3 + 0.7 * seed), 3).reshape(shape)
-
-
-def _bits(*shape: int, seed: int) -> np.ndarray:
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    u = (np.sin(k * 12.9898 + seed * 78.233) * 43758.5453) % 1.0
-    return (u < 0.5).astype(np.float64).reshape(shape)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 # --- 08.greedy_input ---------------------------------------------------------------------------

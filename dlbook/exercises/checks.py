@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import backend
 from . import limits
+from .fixtures import fixed_array  # one source, re-exported for checkers
 
 __all__ = [
     "fixed_array",
@@ -571,9 +572,3 @@ def expect_close_gradient(
             f"should be below {tol:g}"
         )
     return worst
-
-
-def fixed_array(*shape: int, seed: int, scale: float = 1.5) -> np.ndarray:
-    """Irregular but fixed numbers in [-scale, scale] for a check's cases (no generator needed)."""
-    k = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64)
-    return np.round(scale * np.sin(k * 2.3 + 0.7 * seed), 3).reshape(shape)
