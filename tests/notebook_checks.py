@@ -136,10 +136,33 @@ KEY_TERMS = (
     "overfitting",
     "mini-batch",
     "neocognitron",
+    # the book's core vocabulary, met again in later chapters
+    "neural network",
+    "supervised learning",
+    "unsupervised learning",
+    "learning rate",
+    "epoch",
+    "softmax",
+    "cross-entropy",
+    "early stopping",
+    "test set",
+    "validation set",
+    "weight decay",
+    "momentum",
+    "pre-training",
+    "fine-tuning",
+    "exploding gradient",
+    "convolutional neural network",
+    "recurrent neural network",
+    "restricted Boltzmann machine",
+    "deep belief network",
 )
-# Inline code, maths and *italic titles* are not running text.
+# Inline code, maths, *italic titles* and "quotations" (of sources, of paper titles, of the
+# popular story) are not the book's running text.
 _SKIP_SPANS = re.compile(
-    r"`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]*\$|(?<![*\w])\*(?!\*)[^*\n]+?\*(?![*\w])", re.S
+    r"`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]*\$|(?<![*\w])\*(?!\*)[^*\n]+?\*(?![*\w])"
+    r'|"[^"]{1,300}?"|“[^”]{1,300}?”',
+    re.S,
 )
 
 

@@ -115,12 +115,23 @@ def test_glossary_mismatch_is_found(tmp_path):
     assert any("zorbl" in p for p in found)
 
 
-REVIEWED_CHAPTERS = sorted(p for p in CHAPTERS if p.name[:2] in ("00", "01", "02", "03", "04"))
+def test_korean_first_use_skips_quotations_and_flags_a_bare_first_use(tmp_path):
+    md = (
+        '# 99 · Test (시험)\n\nThe myth: "neural networks cannot do XOR". In fact **neural '
+        "network** (신경망) units do. We train for ten epochs at a small learning rate."
+    )
+    path = _write(tmp_path, "99_terms.ipynb", [new_markdown_cell(md)])
+    found = notebook_checks.korean_first_use_problems(
+        path, ["neural network", "epoch", "learning rate", "perceptron"]
+    )
+    assert len(found) == 2
+    assert any("'epoch' lacks (에포크)" in p for p in found)
+    assert any("'learning rate' lacks (학습률)" in p for p in found)
 
 
-@pytest.mark.parametrize("path", REVIEWED_CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_korean_at_first_use_in_each_chapter(path):
     """Key terms, and the terms a chapter introduces, carry their glossary Korean at their first
-    use in that chapter, not a chapter later."""
+    use in that chapter, not a chapter later: every chapter present."""
     terms = list(notebook_checks.KEY_TERMS) + [t.en for t in glossary.terms(chapter=path.name[:2])]
     assert notebook_checks.korean_first_use_problems(path, terms) == []
