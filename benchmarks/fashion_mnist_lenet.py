@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import default_threads, limit_threads
+from _fashion import DataMissing, fit_and_test, split
 from lenet_step import lenet
 
 REFERENCE = 0.916  # "2 Conv+pooling", TensorFlow's tutorial network, Fashion-MNIST README
@@ -41,43 +41,23 @@ def run(
     epochs: int = 30, patience: int = 5, threads: int | None = None, seed: int = 0
 ) -> dict[str, Any]:
     """Train and test; returns the numbers, or ``{"skipped": reason}`` without the data."""
-    from dlbook import backend, datasets
     from dlbook.optim import Adam
 
     info = limit_threads(threads or default_threads())
     try:
-        ds = datasets.load("fashion_mnist")
-    except datasets.DatasetNotFoundError as exc:  # nothing is downloaded here
-        return {"skipped": f"Fashion-MNIST is not on this machine: {exc}"}
-    x, x_test = ds.x_train[:, None], ds.x_test[:, None]  # (N, 1, 28, 28)
-    order = backend.to_cpu(backend.default_rng(seed).permutation(len(x)))
-    val, train = order[:10_000], order[10_000:]
+        data = split(seed, val_share=1 / 6, image_shape=(1, 28, 28))  # 10,000 of 60,000
+    except DataMissing as exc:
+        return {"skipped": str(exc)}
     model = lenet(rng=seed)
-    start = time.perf_counter()
-    history = model.fit(
-        x[train],
-        ds.y_train[train],
-        epochs=epochs,
-        batch_size=64,
-        optimizer=Adam(1e-3),
-        validation=(x[val], ds.y_train[val]),
-        early_stopping=patience,
-        rng=seed,
-        progress=False,
-    )
-    seconds = time.perf_counter() - start
-    test = model.evaluate(x_test, ds.y_test)
+    res = fit_and_test(
+        model, data, epochs=epochs, batch_size=64, optimizer=Adam(1e-3),
+        early_stopping=patience, rng=seed,
+    )  # fmt: skip
     return {
-        "epochs_run": len(history),
-        "best_epoch": history.best_epoch,
-        "val_accuracy": max(history["val_accuracy"]),
-        "test_accuracy": test["accuracy"],
-        "test_loss": test["loss"],
+        **res,
         "reference_accuracy": REFERENCE,
         "reference_small": REFERENCE_SMALL,
         "parameters": sum(int(p.size) for d in model.params for p in d.values()),
-        "seconds": seconds,
-        "seconds_per_epoch": seconds / len(history),
         "threads": info["threads"],
     }
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import default_threads, limit_threads
+from _fashion import DataMissing, fit_and_test, split
 
 REFERENCE = 0.8833
 
@@ -39,51 +39,24 @@ def run(
     epochs: int = 100, patience: int = 10, threads: int | None = None, seed: int = 0
 ) -> dict[str, Any]:
     """Train and test; returns the numbers, or ``{"skipped": reason}`` without the data."""
-    from dlbook import backend, datasets
     from dlbook.layers import Dense, Dropout, ReLU
     from dlbook.network import Sequential
     from dlbook.optim import SGD
 
     info = limit_threads(threads or default_threads())
-    try:
-        ds = datasets.load("fashion_mnist")
-    except datasets.DatasetNotFoundError as exc:  # nothing is downloaded here
-        return {"skipped": f"Fashion-MNIST is not on this machine: {exc}"}
-    x = ds.x_train.reshape(len(ds.x_train), -1)
-    x_test = ds.x_test.reshape(len(ds.x_test), -1)
-    # 80 / 20 train / validation split of the 60,000 training images, fixed by the seed.
-    order = backend.to_cpu(backend.default_rng(seed).permutation(len(x)))
-    n_val = len(x) // 5
-    val, train = order[:n_val], order[n_val:]
+    try:  # 80 / 20 train / validation split of the 60,000 training images
+        data = split(seed, val_share=0.2, image_shape=(784,))
+    except DataMissing as exc:
+        return {"skipped": str(exc)}
     layers: list[Any] = []
     for i, (a, b) in enumerate([(784, 256), (256, 128), (128, 100)]):
         layers += [Dense(a, b, rng=seed + i), ReLU(), Dropout(0.4, rng=seed + 10 + i)]
     model = Sequential([*layers, Dense(100, 10, rng=seed + 3)])
-    start = time.perf_counter()
-    history = model.fit(
-        x[train],
-        ds.y_train[train],
-        epochs=epochs,
-        batch_size=100,
-        optimizer=SGD(0.01, momentum=0.975, nesterov=True),
-        validation=(x[val], ds.y_train[val]),
-        early_stopping=patience,
-        rng=seed,
-        progress=False,
-    )
-    seconds = time.perf_counter() - start
-    test = model.evaluate(x_test, ds.y_test)
-    return {
-        "epochs_run": len(history),
-        "best_epoch": history.best_epoch,
-        "val_accuracy": max(history["val_accuracy"]),
-        "test_accuracy": test["accuracy"],
-        "test_loss": test["loss"],
-        "reference_accuracy": REFERENCE,
-        "seconds": seconds,
-        "seconds_per_epoch": seconds / len(history),
-        "threads": info["threads"],
-    }
+    res = fit_and_test(
+        model, data, epochs=epochs, batch_size=100,
+        optimizer=SGD(0.01, momentum=0.975, nesterov=True), early_stopping=patience, rng=seed,
+    )  # fmt: skip
+    return {**res, "reference_accuracy": REFERENCE, "threads": info["threads"]}
 
 
 def main() -> None:

@@ -59,8 +59,11 @@ def test_verdict_against_the_target():
     assert "aim" in run._verdict(run.AIM)
 
 
-def test_fashion_mnist_script_trains_and_tests_on_idx_files(tmp_path, dlbook_home, monkeypatch):
-    """With (tiny, made-up) Fashion-MNIST files present, the script trains and reports."""
+@pytest.mark.parametrize("script", ["fashion_mnist_mlp", "fashion_mnist_lenet"])
+def test_fashion_mnist_script_trains_and_tests_on_idx_files(
+    script, tmp_path, dlbook_home, monkeypatch
+):
+    """With (tiny, made-up) Fashion-MNIST files present, each script trains and reports."""
     from dlbook import datasets
     from dlbook.datasets import idx
     from tests.test_datasets import make_idx_set, register
@@ -69,7 +72,7 @@ def test_fashion_mnist_script_trains_and_tests_on_idx_files(tmp_path, dlbook_hom
     folder = datasets.data_dir() / "fashion-mnist"
     make_idx_set(folder, n_train=50, n_test=20, seed=3)
     register(monkeypatch, "fashion_mnist", folder)
-    out = _module("fashion_mnist_mlp").run(epochs=2, patience=5, threads=1)
+    out = _module(script).run(epochs=2, patience=5, threads=1)
     assert "skipped" not in out, out
     assert out["epochs_run"] == 2
     assert 0.0 <= out["test_accuracy"] <= 1.0 and out["test_loss"] > 0
