@@ -15,8 +15,10 @@ differ in the last printed digit, never in what a chapter concludes.
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -75,7 +77,8 @@ def apply(environ: dict[str, str] | None = None, pin_floats: bool = True) -> dic
     """Set the chapters' environment in ``environ`` (default ``os.environ``); return what was set.
 
     Progress bars off, a throw-away ``DLBOOK_HOME`` (so no reader's exercise progress
-    is read or written and every stub says "not attempted yet"), the Agg backend, and,
+    is read or written and every stub says "not attempted yet"; removed when this process
+    exits), the Agg backend, and,
     with ``pin_floats``, :func:`float_pins`. Apart from the progress bars, a variable the
     caller has already set is kept.
     """
@@ -88,7 +91,9 @@ def apply(environ: dict[str, str] | None = None, pin_floats: bool = True) -> dic
             env[key] = value
             set_now[key] = value
     if "DLBOOK_HOME" not in env:
-        env["DLBOOK_HOME"] = set_now["DLBOOK_HOME"] = tempfile.mkdtemp(prefix="dlbook-home-")
+        home = tempfile.mkdtemp(prefix="dlbook-home-")
+        atexit.register(shutil.rmtree, home, ignore_errors=True)  # thrown away with the process
+        env["DLBOOK_HOME"] = set_now["DLBOOK_HOME"] = home
     return set_now
 
 

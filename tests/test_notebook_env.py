@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -114,3 +115,20 @@ def test_execute_stores_a_clean_run_and_leaves_a_failing_chapter_untouched(tmp_p
     with pytest.raises(Exception, match="ZeroDivisionError"):
         run_chapters.execute(bad, timeout=60)
     assert bad.read_bytes() == before
+
+
+def test_the_throw_away_home_is_removed_when_the_process_exits(tmp_path):
+    """apply() makes a DLBOOK_HOME under the temp folder; it must not outlive the process."""
+    code = (
+        "import os\nfrom dlbook import notebook_env\n"
+        "env = {}\nnotebook_env.apply(env, pin_floats=False)\n"
+        "os.makedirs(os.path.join(env['DLBOOK_HOME'], 'progress'))\nprint(env['DLBOOK_HOME'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    home = out.stdout.strip()
+    assert home.startswith(str(tmp_path)), home
+    assert not os.path.exists(home)
