@@ -111,15 +111,21 @@ def _one_hot_rows(y: Array, n_out: int, where: str) -> None:
 def check_finite(a: Array, name: str, where: str) -> None:
     """A ValueError naming the first row of ``a`` that holds NaN or inf (float arrays only).
 
-    One reduction and one number read back per call (not per batch): one NaN in the
-    data would otherwise turn every weight into NaN within a step.
+    One sum and one number read back per call (not per batch): one NaN in the data would
+    otherwise turn every weight into NaN within a step. A NaN or inf anywhere makes the sum
+    NaN or inf, so a finite sum clears the array without an (N, D) mask; only a sum that
+    is not finite (bad data, or finite numbers whose sum overflows) looks element by element.
     """
     if a.dtype.kind not in "fc":
         return
     xp = backend.array_module(a)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is looked into
+        total = a.sum()
+    if bool(xp.isfinite(total)):
+        return
     ok = xp.isfinite(a)
     if bool(ok.all()):
-        return
+        return  # the sum overflowed; every number is finite
     row = int((~ok.reshape(len(a), -1).all(axis=1)).argmax())
     values = backend.to_cpu(a[row]).reshape(-1)
     column = int((~np.isfinite(values)).argmax())

@@ -74,6 +74,19 @@ def test_non_finite_data_is_refused_naming_the_first_bad_row(bad, where):
         assert all(np.array_equal(a[k], b[k]) for k in a)
 
 
+def test_finite_data_whose_sum_overflows_is_not_refused():
+    """The check reads a sum first; finite numbers whose float32 sum is inf still pass."""
+    from dlbook.inputs import check_finite
+
+    big = np.full((4, 3), 3e38, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        assert not np.isfinite(big.sum())
+    check_finite(big, "x", "fit")  # no error
+    big[2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"row 2 \(element 1 of the row\)"):
+        check_finite(big, "x", "fit")
+
+
 def test_evaluate_checks_its_data_too():
     x, y = blobs()
     x[3, 1] = np.nan
