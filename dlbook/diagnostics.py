@@ -114,7 +114,7 @@ def noisy_labels(y: Any, fraction: float, n_classes: int, rng: Any = 0) -> np.nd
     labels = np.array(backend.to_cpu(y), dtype=np.int64)  # host: a copy we change
     gen = backend.default_rng(rng)
     flip = backend.to_cpu(gen.random(len(labels))) < fraction
-    shift = backend.to_cpu(gen.integers(1, n_classes, size=len(labels)))  # 1 … C−1: never 0
+    shift = backend.to_cpu(gen.integers(1, n_classes, size=len(labels)))  # 1 … K−1: never 0
     labels[flip] = (labels[flip] + shift[flip]) % n_classes
     return labels
 

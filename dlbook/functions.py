@@ -14,7 +14,7 @@ Two naming conventions:
 
 Losses are means over the batch (the first axis), so that the learning rate does
 not depend on the batch size. Targets ``d`` are either integer class labels of
-shape (N,) or one-hot (or any probability) rows of shape (N, C).
+shape (N,) or one-hot (or any probability) rows of shape (N, K).
 
 Built in chapter 02 (sigmoid, tanh, ReLU, MSE) and chapter 03 (softmax,
 log-sum-exp, cross-entropy).
@@ -215,7 +215,7 @@ def softmax(x: Any, axis: int = -1) -> Array:
 
     Parameters
     ----------
-    x : ndarray of shape (N, C) (any shape works), float
+    x : ndarray of shape (N, K) (any shape works), float
     axis : int
         The axis of the classes.
 
@@ -297,7 +297,7 @@ def _check_label_range(labels: Array, n_classes: int, where: str) -> None:
 
 
 def check_targets(d: Any, scores: Array, where: str) -> Array:
-    """Targets for ``scores`` (N, C) on their device: integer labels (N,) or rows (N, C)."""
+    """Targets for ``scores`` (N, K) on their device: integer labels (N,) or rows (N, K)."""
     xp = backend.array_module(scores)
     d = xp.asarray(d)
     n, c = scores.shape
@@ -311,18 +311,18 @@ def check_targets(d: Any, scores: Array, where: str) -> Array:
     if d.dtype.kind == "f":
         if d.shape != (n, c):
             raise ValueError(
-                f"{where}: one-hot targets must have shape (N, C) = {(n, c)}; got shape {d.shape}."
+                f"{where}: one-hot targets must have shape (N, K) = {(n, c)}; got shape {d.shape}."
             )
         return d
     raise TypeError(
-        f"{where}: targets must be integer labels (N,) or float one-hot rows (N, C); "
+        f"{where}: targets must be integer labels (N,) or float one-hot rows (N, K); "
         f"got dtype {d.dtype}."
     )
 
 
 def _check_2d(x: Array, name: str, where: str) -> None:
     if x.ndim != 2:
-        raise ValueError(f"{where}: {name} must have shape (N, C); got shape {x.shape}.")
+        raise ValueError(f"{where}: {name} must have shape (N, K); got shape {x.shape}.")
 
 
 # --- losses ---------------------------------------------------------------------
@@ -333,9 +333,9 @@ def cross_entropy(p: Any, d: Any) -> Array:
 
     Parameters
     ----------
-    p : ndarray of shape (N, C), float
+    p : ndarray of shape (N, K), float
         Predicted probabilities (rows of a softmax).
-    d : ndarray of shape (N,), int, or of shape (N, C), float
+    d : ndarray of shape (N,), int, or of shape (N, K), float
         Targets: class labels, or one-hot (or any probability) rows.
 
     Returns
@@ -349,7 +349,7 @@ def cross_entropy(p: Any, d: Any) -> Array:
     instead of inf, and 0 · log 0 counts as 0. From logits, use
     :func:`softmax_cross_entropy`, which is exact and stable.
 
-    What is not checked: integer labels are checked to lie in ``[0, C)`` on NumPy
+    What is not checked: integer labels are checked to lie in ``[0, K)`` on NumPy
     only. On a GPU (CuPy, and the fake device) they are not, because the check
     would cost a device-to-host copy on every call; there a label out of range
     wraps around and silently gives the loss of another class. ``Sequential.fit``
@@ -373,7 +373,7 @@ def cross_entropy(p: Any, d: Any) -> Array:
 
 
 def cross_entropy_grad(p: Any, d: Any) -> Array:
-    """∂C/∂p of :func:`cross_entropy`: −d / (N p), shape (N, C), dtype of ``p``.
+    """∂C/∂p of :func:`cross_entropy`: −d / (N p), shape (N, K), dtype of ``p``.
 
     With the same clipping of ``p`` at the smallest normal number.
 
@@ -398,8 +398,8 @@ def softmax_cross_entropy(logits: Any, d: Any) -> Array:
 
     Parameters
     ----------
-    logits : ndarray of shape (N, C), float
-    d : ndarray of shape (N,), int, or of shape (N, C), float
+    logits : ndarray of shape (N, K), float
+    d : ndarray of shape (N,), int, or of shape (N, K), float
 
     Returns
     -------
@@ -423,7 +423,7 @@ def softmax_cross_entropy_grad(logits: Any, d: Any) -> Array:
     """∂C/∂logits of :func:`softmax_cross_entropy`: (softmax(x) − d) / N.
 
     The whole chain softmax → log → cross-entropy collapses to this difference,
-    which is why the two are fused into one layer. Shape (N, C), dtype of ``logits``.
+    which is why the two are fused into one layer. Shape (N, K), dtype of ``logits``.
 
     Built in chapter 03.
     """

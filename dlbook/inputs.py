@@ -68,7 +68,7 @@ def targets(model: Any, y: Any, n: int, where: str) -> Array:
     else:
         raise TypeError(
             f"Sequential.{where}: y must hold integer class labels (N,) or float one-hot "
-            f"rows (N, C); got dtype {y.dtype}."
+            f"rows (N, K); got dtype {y.dtype}."
         )
     if y.ndim == 0 or len(y) != n:
         n_y = "a scalar" if y.ndim == 0 else f"{len(y)} targets"
@@ -140,7 +140,7 @@ def prepare(model: Any, x: Any, y: Any, where: str) -> tuple[Array, Array, Array
     """Check and move ``x`` and ``y``; also returns the labels (None for a non-classifier).
 
     Raises ``ValueError`` for NaN or inf in ``x`` or in float targets ``y``, naming
-    the first bad row, and for integer labels outside ``[0, C)`` (on every device:
+    the first bad row, and for integer labels outside ``[0, K)`` (on every device:
     a GPU's indexing would wrap around instead of failing).
     """
     x = inputs(model, x, where)

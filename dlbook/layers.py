@@ -635,10 +635,10 @@ class Loss:
         self.grads: dict[str, Array] = {}
 
     def forward(self, scores: Array, targets: Array) -> Array:
-        """The mean loss of ``scores`` (N, C) against ``targets``; keeps what backward needs.
+        """The mean loss of ``scores`` (N, K) against ``targets``; keeps what backward needs.
 
-        ``targets`` are integer labels (N,) or float rows (N, C). What is not checked
-        here: integer labels are checked to lie in ``[0, C)`` on NumPy only; on a GPU
+        ``targets`` are integer labels (N,) or float rows (N, K). What is not checked
+        here: integer labels are checked to lie in ``[0, K)`` on NumPy only; on a GPU
         (CuPy, and the fake device) the check would cost a device-to-host copy per
         batch, so it is not made, and a label out of range wraps around and silently
         gives the loss of another class. ``Sequential.fit`` and ``evaluate`` check
@@ -664,8 +664,8 @@ class Loss:
 class SoftmaxCrossEntropy(Loss):
     """Softmax followed by cross-entropy, fused: stable forward, backward (p − d)/N.
 
-    ``forward(scores, targets)`` takes scores (logits) of shape (N, C) and targets
-    as integer labels (N,) or one-hot rows (N, C), and returns the mean loss
+    ``forward(scores, targets)`` takes scores (logits) of shape (N, K) and targets
+    as integer labels (N,) or one-hot rows (N, K), and returns the mean loss
     −(1/N) Σ_n Σ_k d_nk log p_nk as a 0-d array of the scores' dtype (a NumPy
     scalar on NumPy). It stays on the device, so a training loop does not wait
     for the GPU at every step; ``float(loss)`` gives a number.
@@ -678,14 +678,14 @@ class SoftmaxCrossEntropy(Loss):
 
     def __init__(self) -> None:
         super().__init__()
-        self.p: Array = None  # softmax(scores), (N, C)
-        self.targets: Array = None  # labels (N,) or rows (N, C)
+        self.p: Array = None  # softmax(scores), (N, K)
+        self.targets: Array = None  # labels (N,) or rows (N, K)
 
     def forward(self, scores: Array, targets: Array) -> Array:
         _check_float("SoftmaxCrossEntropy", scores, "scores")
         if scores.ndim != 2:
             raise ValueError(
-                f"SoftmaxCrossEntropy: scores must have shape (N, C); got shape {scores.shape}."
+                f"SoftmaxCrossEntropy: scores must have shape (N, K); got shape {scores.shape}."
             )
         xp = backend.array_module(scores)
         d = F.check_targets(targets, scores, "SoftmaxCrossEntropy")
@@ -706,7 +706,7 @@ class SoftmaxCrossEntropy(Loss):
         return loss
 
     def backward(self) -> Array:
-        """dscores = (p − d) / N, shape (N, C)."""
+        """dscores = (p − d) / N, shape (N, K)."""
         _check_cached(self, self.p)
         n = self.p.shape[0]
         d = self.targets

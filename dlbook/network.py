@@ -183,7 +183,7 @@ class Sequential:
 
         ``x`` and ``y`` must already be on the model's device. Returns the batch's
         mean loss before the update, as a 0-d array on the device (``float(...)``
-        for a number), and the scores the loss was computed from, (N, C).
+        for a number), and the scores the loss was computed from, (N, K).
         """
         scores = self.forward(x, train=True)
         loss = self.loss.forward(scores, y)
@@ -215,8 +215,8 @@ class Sequential:
         ----------
         x : ndarray of shape (N, ...)
             Inputs, e.g. (N, 784) vectors or (N, 1, 28, 28) images.
-        y : ndarray of shape (N,), int, or of shape (N, C), float
-            Class labels in [0, C), or one-hot (probability) rows.
+        y : ndarray of shape (N,), int, or of shape (N, K), float
+            Class labels in [0, K), or one-hot (probability) rows.
         epochs : int >= 1
         batch_size : int >= 1
         optimizer : optimiser from :mod:`dlbook.optim`, or its name, optional
@@ -272,7 +272,7 @@ class Sequential:
         Parameters
         ----------
         x : ndarray of shape (N, ...)
-        y : ndarray of shape (N,), int, or (N, C), float
+        y : ndarray of shape (N,), int, or (N, K), float
         batch_size : int
             How many samples go through the model at once (memory, not results).
 
@@ -290,7 +290,7 @@ class Sequential:
     def predict_scores(self, x: Array, batch_size: int = 1024) -> Array:
         """The last layer's outputs (scores, logits) for ``x``, in evaluation mode.
 
-        Returns an array of shape (N, C) on the current device, in the model's dtype.
+        Returns an array of shape (N, K) on the current device, in the model's dtype.
         """
         batch_size = check_int("predict_scores", "batch_size", batch_size)
         x = inputs(self, x, "predict")
@@ -300,7 +300,7 @@ class Sequential:
         return parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=0)
 
     def predict_proba(self, x: Array, batch_size: int = 1024) -> Array:
-        """Class probabilities softmax(scores), shape (N, C), rows summing to 1.
+        """Class probabilities softmax(scores), shape (N, K), rows summing to 1.
 
         Raises
         ------
@@ -322,14 +322,14 @@ class Sequential:
         Raises
         ------
         ValueError
-            For a model with a single output (not a classifier over C >= 2 classes);
+            For a model with a single output (not a classifier over K >= 2 classes);
             use :meth:`predict_scores`.
         """
         scores = self.predict_scores(x, batch_size)
         if scores.ndim != 2 or scores.shape[1] < 2:
             raise ValueError(
                 f"Sequential.predict returns class labels, but the model's output has shape "
-                f"{tuple(scores.shape)}, not (N, C) with C >= 2. Use predict_scores(x)."
+                f"{tuple(scores.shape)}, not (N, K) with K >= 2. Use predict_scores(x)."
             )
         return scores.argmax(axis=1).astype(np.int64)
 

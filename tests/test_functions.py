@@ -287,11 +287,11 @@ def test_clear_errors():
     x = np.zeros((4, 3))
     with pytest.raises(ValueError, match=r"integer targets must have shape \(N,\) = \(4,\)"):
         F.softmax_cross_entropy(x, np.zeros(5, int))
-    with pytest.raises(ValueError, match=r"one-hot targets must have shape \(N, C\) = \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"one-hot targets must have shape \(N, K\) = \(4, 3\)"):
         F.cross_entropy(x + 1 / 3, np.zeros((4, 2)))
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\)"):
         F.softmax_cross_entropy(x, np.array([0, 1, 2, -1]))
-    with pytest.raises(ValueError, match=r"logits must have shape \(N, C\)"):
+    with pytest.raises(ValueError, match=r"logits must have shape \(N, K\)"):
         F.softmax_cross_entropy(np.zeros(3), np.array([0]))
     with pytest.raises(ValueError, match=r"same shape; got y \(4, 3\) and d \(4, 2\)"):
         F.mse(x, np.zeros((4, 2)))

@@ -73,7 +73,7 @@ def test_predict_is_called_once_on_all_images():
     ("bad", "match"),
     [
         (np.ones((N, C)), "probabilities"),  # rows do not sum to 1: scores, not probabilities
-        (np.full((N - 1, C), 1 / C), r"\(N, C\) = \(12, C\)"),
+        (np.full((N - 1, C), 1 / C), r"\(N, K\) = \(12, K\)"),
         (np.full(N, 1.0), "shape"),
     ],
 )

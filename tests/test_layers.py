@@ -430,7 +430,7 @@ def test_activation_and_loss_errors():
         ValueError, match=r"SoftmaxCrossEntropy: integer targets must have shape \(N,\) = \(3,\)"
     ):
         loss.forward(np.zeros((3, 2), np.float32), np.zeros(4, int))
-    with pytest.raises(ValueError, match=r"scores must have shape \(N, C\)"):
+    with pytest.raises(ValueError, match=r"scores must have shape \(N, K\)"):
         loss.forward(np.zeros(3, np.float32), np.zeros(3, int))
     with pytest.raises(RuntimeError, match="call forward first"):
         SoftmaxCrossEntropy().backward()

@@ -250,7 +250,7 @@ def _one_hot_guess_classes(labels: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 def _one_hot_transposed(labels: np.ndarray, n_classes: int) -> np.ndarray:
-    # Mistake: classes along the rows, (C, N) instead of (N, K).
+    # Mistake: classes along the rows, (K, N) instead of (N, K).
     return np.eye(n_classes)[labels].T
 
 
@@ -271,7 +271,7 @@ one_hot = function_exercise(
     Write `one_hot(labels, n_classes)`.
 
     - `labels`: int array of shape (N,), values in [0, n_classes);
-    - `n_classes`: int, the number of classes C;
+    - `n_classes`: int, the number of classes K;
     - returns: float array d of shape (N, K) with d[n, labels[n]] = 1 and zeros elsewhere.
 
     Example: `one_hot(np.array([2, 0]), 3)` → `[[0., 0., 1.], [1., 0., 0.]]`.
@@ -424,7 +424,7 @@ def _grad_naive_softmax(z: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 
 def _grad_over_classes(z: np.ndarray, d: np.ndarray) -> np.ndarray:
-    # Mistake: divides by the number of classes C instead of the batch size N.
+    # Mistake: divides by the number of classes K instead of the batch size N.
     g = _stable_softmax(z)
     g[np.arange(z.shape[0]), d] -= 1.0
     return g / z.shape[1]
@@ -625,8 +625,8 @@ confusion_matrix = function_exercise(
     Write `confusion_matrix(labels, predicted, n_classes)`.
 
     - `labels`, `predicted`: int arrays of shape (N,), the true and the predicted classes;
-    - `n_classes`: int, the number of classes C;
-    - returns: int array cm of shape (C, C); cm[i, j] counts the examples of true class i
+    - `n_classes`: int, the number of classes K;
+    - returns: int array cm of shape (K, K); cm[i, j] counts the examples of true class i
       predicted as class j. The diagonal holds the right answers; row i sums to the
       number of examples of class i.
 
@@ -651,11 +651,12 @@ confusion_matrix = function_exercise(
         ),
     ],
     hints=[
-        "Start from a C×C matrix of zeros and add 1 at (true, predicted) for every example.",
+        "Start from a K×K matrix of zeros and add 1 at (true, predicted) for every example.",
         "Beware: cm[labels, predicted] += 1 adds 1 only once per distinct (i, j) pair, "
         "however often it repeats. np.add.at adds for every occurrence, or count with "
-        "np.bincount(labels * C + predicted, minlength=C*C).",
-        "cm = np.zeros((C, C), dtype=int); np.add.at(cm, (labels, predicted), 1); return cm",
+        "np.bincount(labels * n_classes + predicted, minlength=n_classes**2).",
+        "cm = np.zeros((n_classes, n_classes), dtype=int); "
+        "np.add.at(cm, (labels, predicted), 1); return cm",
     ],
     wrong_answers=[
         _confusion_fancy_increment,

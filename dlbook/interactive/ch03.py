@@ -28,13 +28,13 @@ __all__ = ["PredictionExplorer", "prediction_explorer"]
 
 
 def _probabilities(predict: Any, images: Any) -> np.ndarray:
-    """(N, C) probabilities on the host, from a function of the images or an array."""
+    """(N, K) probabilities on the host, from a function of the images or an array."""
     p = predict(images) if callable(predict) else predict
     p = np.asarray(backend.to_cpu(p), dtype=np.float64)
     n = len(images)
     if p.ndim != 2 or p.shape[0] != n:
         raise ValueError(
-            f"prediction_explorer: predict must give probabilities of shape (N, C) = ({n}, C) "
+            f"prediction_explorer: predict must give probabilities of shape (N, K) = ({n}, K) "
             f"for {n} images; got shape {p.shape}."
         )
     if not np.isfinite(p).all() or p.min() < 0 or not np.allclose(p.sum(axis=1), 1, atol=1e-3):
@@ -51,14 +51,14 @@ class PredictionExplorer:
 
     Parameters
     ----------
-    probabilities : ndarray of shape (N, C), float
+    probabilities : ndarray of shape (N, K), float
         Predicted probabilities of every image (rows sum to 1).
     images : ndarray of shape (N, H, W) or (N, H*W)
         The images, pixel values in [0, 1].
     labels : ndarray of shape (N,), int, optional
         True classes; without them there are no mistakes to jump to.
     classes : sequence of C names, optional
-        Class names for the bars (by default 0 … C−1).
+        Class names for the bars (by default 0 … K−1).
 
     Raises
     ------
@@ -172,8 +172,8 @@ def prediction_explorer(
 
     Parameters
     ----------
-    predict : callable or ndarray of shape (N, C)
-        ``predict(images)`` giving probabilities (N, C), called once on all the
+    predict : callable or ndarray of shape (N, K)
+        ``predict(images)`` giving probabilities (N, K), called once on all the
         images; or the probabilities themselves.
     images : ndarray of shape (N, H, W) or (N, H*W)
     labels : ndarray of shape (N,), int, optional

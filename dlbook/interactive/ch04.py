@@ -44,7 +44,7 @@ class GradientFlow:
     x : ndarray of shape (N, D)
         A batch of inputs.
     y : ndarray of shape (N,), int
-        Their labels, in [0, C).
+        Their labels, in [0, K).
     width : int
         Units per hidden layer.
     depth : int >= 2

@@ -3,7 +3,7 @@
 Built in chapter 01 (the perceptron) and reused by chapters 02-04 for multilayer
 networks and softmax classifiers. Any classifier works: give
 :func:`decision_boundary` a function that maps inputs of shape (M, 2) to class
-labels (M,) or to class scores (M, C), and it colours the plane by the predicted
+labels (M,) or to class scores (M, K), and it colours the plane by the predicted
 class, draws the boundaries between classes and the labelled points on top.
 
 Class k has the same colour and marker in every figure of the book
@@ -119,12 +119,12 @@ def _labels_from(out: Any, m: int) -> np.ndarray:
     """Class labels (m,) from what a predict function returned: labels or scores."""
     a = np.asarray(backend.to_cpu(out))
     if a.ndim == 2 and a.shape[0] == m and a.shape[1] > 1:
-        return a.argmax(axis=1).astype(np.int64)  # scores (M, C) -> labels
+        return a.argmax(axis=1).astype(np.int64)  # scores (M, K) -> labels
     a = a.reshape(-1)
     if a.shape != (m,):
         raise ValueError(
             f"decision_boundary: predict_fn returned shape {np.asarray(out).shape}; expected "
-            f"class labels ({m},) or class scores ({m}, C) for the {m} grid points."
+            f"class labels ({m},) or class scores ({m}, K) for the {m} grid points."
         )
     if a.dtype.kind == "b":
         return a.astype(np.int64)
@@ -132,7 +132,7 @@ def _labels_from(out: Any, m: int) -> np.ndarray:
         raise ValueError(
             "decision_boundary: predict_fn returned non-integer values of shape "
             f"({m},). Return class labels (e.g. probabilities >= 0.5 as 0/1), or "
-            "scores of shape (M, C)."
+            "scores of shape (M, K)."
         )
     return a.astype(np.int64)
 
@@ -192,7 +192,7 @@ def decision_boundary(
     ----------
     predict_fn : callable
         Takes an array of shape (M, 2) (on the current device) and returns class
-        labels of shape (M,) or class scores of shape (M, C) (argmax is taken).
+        labels of shape (M,) or class scores of shape (M, K) (argmax is taken).
     x : ndarray of shape (N, 2)
         The points to draw.
     y : ndarray of shape (N,), int

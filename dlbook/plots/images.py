@@ -159,11 +159,11 @@ def confusion_counts(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
     y_true, y_pred : ndarray of shape (N,), int
         True and predicted class labels.
     n_classes : int, optional
-        Number of classes C (by default one more than the largest label).
+        Number of classes K (by default one more than the largest label).
 
     Returns
     -------
-    ndarray of shape (C, C), int64
+    ndarray of shape (K, K), int64
         ``cm[i, j]`` is the number of examples of true class i predicted as j: the
         diagonal holds the right answers, each row sums to the count of its class.
 
@@ -172,7 +172,7 @@ def confusion_counts(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
     TypeError
         If the labels are not integers.
     ValueError
-        If the shapes differ, are not (N,), or a label lies outside [0, C).
+        If the shapes differ, are not (N,), or a label lies outside [0, K).
     """
     t = np.asarray(backend.to_cpu(y_true))
     p = np.asarray(backend.to_cpu(y_pred))
@@ -180,7 +180,7 @@ def confusion_counts(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
         if v.dtype.kind not in "iu":
             raise TypeError(
                 f"confusion_counts: {name} must hold integer labels; got dtype {v.dtype}. "
-                "For scores (N, C), pass scores.argmax(axis=1)."
+                "For scores (N, K), pass scores.argmax(axis=1)."
             )
         if v.ndim != 1:
             raise ValueError(f"confusion_counts: {name} must have shape (N,); got {v.shape}.")
@@ -212,10 +212,10 @@ def confusion_matrix_figure(
 
     Parameters
     ----------
-    cm : ndarray of shape (C, C), int
+    cm : ndarray of shape (K, K), int
         Counts, rows = true class, columns = predicted class (:func:`confusion_counts`).
-    classes : sequence of C labels, optional
-        Tick labels (by default 0 … C−1).
+    classes : sequence of K labels, optional
+        Tick labels (by default 0 … K−1).
     errors_only : bool
         Blank the diagonal and scale the colours to the mistakes alone, which the
         large diagonal otherwise washes out.
@@ -238,7 +238,7 @@ def confusion_matrix_figure(
     m = np.asarray(backend.to_cpu(cm))
     if m.ndim != 2 or m.shape[0] != m.shape[1]:
         raise ValueError(
-            f"confusion_matrix_figure: cm must be a square (C, C) array; got shape {m.shape}."
+            f"confusion_matrix_figure: cm must be a square (K, K) array; got shape {m.shape}."
         )
     c = m.shape[0]
     labels = [str(k) for k in (classes if classes is not None else range(c))]
@@ -256,7 +256,7 @@ def confusion_matrix_figure(
     top = np.nanmax(shown) if np.isfinite(shown).any() else 1.0
     top = max(top, 1.0)
     img = ax.imshow(shown, cmap="Reds" if errors_only else "Blues", vmin=0, vmax=top)
-    for i in range(c):  # C² labels: at most a few hundred
+    for i in range(c):  # K² labels: at most a few hundred
         for j in range(c):
             if errors_only and i == j:
                 continue
@@ -290,10 +290,10 @@ def probability_bars(
 
     Parameters
     ----------
-    p : ndarray of shape (C,), float
+    p : ndarray of shape (K,), float
         Probabilities (a row of a softmax).
-    classes : sequence of C labels, optional
-        Tick labels (by default 0 … C−1).
+    classes : sequence of K labels, optional
+        Tick labels (by default 0 … K−1).
     true : int, optional
         The true class.
     title : str, optional
@@ -314,7 +314,7 @@ def probability_bars(
     q = np.asarray(backend.to_cpu(p), dtype=np.float64)
     if q.ndim != 1:
         raise ValueError(
-            f"probability_bars: p must have shape (C,) for one example; got {q.shape}. "
+            f"probability_bars: p must have shape (K,) for one example; got {q.shape}. "
             "For a batch, pass one row: p[i]."
         )
     c = q.shape[0]
@@ -357,9 +357,9 @@ def image_with_probabilities(
     Parameters
     ----------
     image : ndarray of shape (H, W) or (H*W,) (square)
-    p : ndarray of shape (C,)
+    p : ndarray of shape (K,)
         Predicted probabilities.
-    classes : sequence of C labels, optional
+    classes : sequence of K labels, optional
     true : int, optional
         The true class (outlined; the image's title says it).
     title : str, optional
