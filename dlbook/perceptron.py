@@ -115,10 +115,14 @@ class PerceptronHistory:
     )
     converged: bool = False
 
-    @property
-    def epochs(self) -> int:
-        """How many epochs were run."""
+    def __len__(self) -> int:
+        """How many epochs were run (as ``len(history)`` for :class:`dlbook.History`)."""
         return len(self.mistakes)
+
+    @property
+    def epochs(self) -> list[int]:
+        """The epoch numbers, 1, 2, …, len(history) (as :attr:`dlbook.History.epochs`)."""
+        return list(range(1, len(self) + 1))
 
     @property
     def total_mistakes(self) -> int:
@@ -128,8 +132,8 @@ class PerceptronHistory:
     def __repr__(self) -> str:
         state = "converged" if self.converged else "not converged"
         return (
-            f"PerceptronHistory({self.epochs} epochs, {self.total_mistakes} mistakes in all, "
-            f"{state}; mistakes per epoch {self.mistakes[:8]}{' ...' if self.epochs > 8 else ''})"
+            f"PerceptronHistory({len(self)} epochs, {self.total_mistakes} mistakes in all, "
+            f"{state}; mistakes per epoch {self.mistakes[:8]}{' ...' if len(self) > 8 else ''})"
         )
 
 

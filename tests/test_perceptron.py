@@ -80,7 +80,7 @@ def test_fit_equals_the_plain_python_rule():
     x, d, _, _ = separable_data(40, 0.05, rng=3)
     p = Perceptron(2, eta=0.7, rng=11)
     h = p.fit(x, d, epochs=30, until_converged=False)
-    w, b, mistakes = reference_fit(x, d, 0.7, h.epochs, h.order)
+    w, b, mistakes = reference_fit(x, d, 0.7, len(h), h.order)
     assert h.mistakes == mistakes
     np.testing.assert_allclose(p.w, w, rtol=1e-12, atol=1e-12)
     assert float(p.b) == pytest.approx(b, abs=1e-12)
@@ -102,7 +102,8 @@ def test_history_shapes_and_record():
     x, d, _, _ = separable_data(25, 0.1, rng=0)
     p = Perceptron(2, rng=0)
     h = p.fit(x, d, epochs=40)
-    n = h.epochs
+    n = len(h)
+    assert h.epochs == list(range(1, n + 1))  # epoch numbers, as History.epochs
     assert h.w.shape == (n + 1, 2) and h.b.shape == (n + 1,)
     assert h.order.shape == (n, 25) and h.wrong.shape == (n, 25)
     assert h.wrong.sum(axis=1).tolist() == h.mistakes
