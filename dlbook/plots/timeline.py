@@ -330,12 +330,13 @@ MILESTONES: tuple[Milestone, ...] = (
         "Mohamed, Dahl & Hinton",
         _A,
         "Mohamed, A., Dahl, G. & Hinton, G. (2009). Deep belief networks for phone "
-        "recognition. NIPS 2009 Workshop on Deep Learning for Speech Recognition. Then: "
+        "recognition. NIPS 2009 Workshop on Deep Learning for Speech Recognition and Related "
+        "Applications. Then: "
         "Dahl, G. E., Yu, D., Deng, L. & Acero, A. (2012). Context-dependent pre-trained deep "
         "neural networks for large-vocabulary speech recognition. IEEE Transactions on Audio, "
         "Speech, and Language Processing 20(1), 30–42; Hinton, G. et al. (2012). Deep neural "
-        "networks for acoustic modeling in speech recognition. IEEE Signal Processing "
-        "Magazine 29(6), 82–97.",
+        "networks for acoustic modeling in speech recognition: the shared views of four research "
+        "groups. IEEE Signal Processing Magazine 29(6), 82–97.",
     ),
     Milestone(
         2012,
