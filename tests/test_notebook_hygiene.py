@@ -135,3 +135,26 @@ def test_korean_at_first_use_in_each_chapter(path):
     use in that chapter, not a chapter later: every chapter present."""
     terms = list(notebook_checks.KEY_TERMS) + [t.en for t in glossary.terms(chapter=path.name[:2])]
     assert notebook_checks.korean_first_use_problems(path, terms) == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_each_quiz_lists_its_options_once(path):
+    """A quiz written out in the text lists the package's options once each, in order.
+
+    (Chapter 00's quizzes are shown by their panels only.)
+    """
+    import re
+
+    from dlbook import exercises
+
+    quizzes = {
+        q.id: q for q in exercises.catalog(path.name[:2]) if hasattr(q, "options")
+    }  # fmt: skip
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        m = re.match(r"\*\*Quiz (\d\d\.\w+)\.\*\*", cell.source)
+        if cell.cell_type != "markdown" or not m:
+            continue
+        quiz = quizzes[m.group(1)]
+        listed = re.findall(r"^\s*\d+[.)] (.+?)\s*$", cell.source, re.M)
+        assert listed == list(quiz.options), f"{quiz.id}: the text lists {listed}"
