@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import asyncio
 import contextlib
 import json
 import keyword
@@ -366,7 +367,7 @@ def grade_one(
                     break
                 client.timeout = max(1, int(left))
                 try:
-                    client.execute_cell(nb.cells[index], index)
+                    _execute(client, nb.cells[index], index)
                 except CellTimeoutError:
                     report.status = "timed out"
                     _interrupt(client)
@@ -397,6 +398,50 @@ def grade_one(
     return report
 
 
+def _execute(client: Any, cell: Any, index: int, store_history: bool = True) -> str:
+    """Run one cell with nbclient; return the status of the kernel's reply.
+
+    ``"ok"``, ``"error"`` or ``"aborted"``; raises nbclient's ``CellTimeoutError`` when
+    ``client.timeout`` runs out, and ``DeadKernelError``. Every request goes out with
+    ``stop_on_error=False`` (``allow_errors=True``), so ipykernel has no reason to abort.
+
+    Why not plain ``client.execute_cell``: on a timeout nbclient raises
+    ``CellTimeoutError`` but leaves the cell's IOPub reader running (it cancels that
+    task for other errors only; ``CellTimeoutError`` is a ``CellControlSignal``).
+    The orphan waits for an "idle" of the timed-out cell and drops every other
+    message it takes; it wakes again with the next cell, reads the same socket and
+    takes half of that cell's messages: its output (the grade), even its "idle"
+    (nbclient then waits ``iopub_timeout``). Here every task the call started is
+    cancelled before the timeout goes on to the caller.
+    """
+    from jupyter_core.utils import run_sync
+
+    return str(run_sync(_execute_async)(client, cell, index, store_history))
+
+
+async def _execute_async(client: Any, cell: Any, index: int, store_history: bool) -> str:
+    from nbclient.exceptions import CellTimeoutError
+
+    replies: list[dict[str, Any]] = []
+
+    def keep(execute_reply: dict[str, Any] | None = None, **_: Any) -> None:
+        replies.append(execute_reply or {})
+
+    before = asyncio.all_tasks()
+    client.on_cell_executed = keep
+    try:
+        await client.async_execute_cell(cell, index, store_history=store_history)
+    except CellTimeoutError:
+        orphans = [t for t in asyncio.all_tasks() - before if not t.done()]
+        for task in orphans:
+            task.cancel()
+        await asyncio.gather(*orphans, return_exceptions=True)
+        raise
+    finally:
+        client.on_cell_executed = None
+    return str(replies[-1].get("content", {}).get("status", "")) if replies else ""
+
+
 def _interrupt(client: Any) -> None:
     """Interrupt the kernel (SIGINT: a KeyboardInterrupt in the learner's loop)."""
     from jupyter_core.utils import run_sync
@@ -416,23 +461,28 @@ def _grade_in_kernel(
     from nbformat.v4 import new_code_cell
 
     def run(code: str) -> Any:
-        left = deadline - _GRACE - time.monotonic()
-        if left <= 0:
-            raise CellTimeoutError("no time left")
-        client.timeout = max(1, int(left))
-        cell = new_code_cell(code)
-        client.nb.cells.append(cell)  # the copy in memory only; the learner's file is not written
-        client.execute_cell(cell, len(client.nb.cells) - 1, store_history=False)
-        return cell.outputs
+        # A request the kernel answers "aborted" never ran: send it again while time is left.
+        while True:
+            left = deadline - _GRACE - time.monotonic()
+            if left <= 0:
+                raise CellTimeoutError("no time left")
+            client.timeout = max(1, int(left))
+            cell = new_code_cell(code)
+            client.nb.cells.append(cell)  # in memory only; the learner's file is not written
+            if _execute(client, cell, len(client.nb.cells) - 1, store_history=False) != "aborted":
+                return cell.outputs
 
-    # After an interrupt, ipykernel aborts the requests that reach it meanwhile: wait
-    # until a probe comes back answered.
-    for _ in range(50):
-        probe = "DLBOOK-PROBE-" + secrets.token_hex(4)
-        if any(probe in str(o.get("text", "")) for o in run(f"print({probe!r})")):
-            break
-        time.sleep(0.2)
-    outputs = run(_SETUP)
+    # After an interrupt the kernel answers once the interrupted cell has ended: this
+    # first request waits for that (a cell that swallows KeyboardInterrupt never ends).
+    try:
+        outputs = run(_SETUP)
+    except CellTimeoutError:
+        _interrupt(client)
+        for ex in items:
+            pending[ex.id] = ExerciseGrade(
+                ex.id, "not graded", "the kernel did not answer after the interrupt"
+            )
+        return
     if _error_text(outputs):
         raise RuntimeError(
             f"the grader could not import dlbook in the kernel: {_error_text(outputs)}"[:300]
@@ -447,9 +497,6 @@ def _grade_in_kernel(
         code = _GRADE.format(ex_id=ex.id, arg=arg, literal=literal, nonce=nonce)
         try:
             outputs = run(code)
-            if _stream_text(outputs, nonce) is None and not _error_text(outputs):
-                time.sleep(0.5)  # aborted (an interrupt still settling): once more
-                outputs = run(code)
         except CellTimeoutError:
             _interrupt(client)
             pending[ex.id] = ExerciseGrade(
