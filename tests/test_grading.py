@@ -243,3 +243,41 @@ def test_cells_after_a_timed_out_cell_keep_their_output():
             answered += any(f"answer {i}" in str(o.get("text", "")) for o in cell.outputs)
     assert statuses == ["ok"] * 12
     assert answered == 12
+
+
+@pytest.mark.slow
+def test_a_check_the_kernel_aborts_is_sent_again(monkeypatch):
+    """ipykernel aborts the requests queued behind one that fails with stop_on_error=True.
+
+    The grader never sends such a request, but should a kernel abort a check anyway,
+    the check is sent again (within the time left), not reported "failed". Here a
+    request that fails after a second is queued first, so the check is aborted for sure.
+    """
+    from nbclient import NotebookClient
+
+    statuses = []
+    execute = grading._execute
+
+    def recording(*args, **kwargs):
+        statuses.append(execute(*args, **kwargs))
+        return statuses[-1]
+
+    monkeypatch.setattr(grading, "_execute", recording)
+    nb = new_notebook(cells=[new_code_cell(HEAD), new_code_cell(STEP)])
+    client = NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True)
+    pending = {}
+    with client.setup_kernel():
+        for index in range(2):
+            grading._execute(client, nb.cells[index], index)
+        client.kc.execute("import time\ntime.sleep(1)\n1 / 0", stop_on_error=True)
+        grading._grade_in_kernel(
+            client,
+            [ch01.step_function],
+            {"01.step_function": "step"},
+            pending,
+            time.monotonic() + 60,
+        )
+    assert statuses[:2] == ["ok", "ok"]
+    assert "aborted" in statuses[2:]  # the grader's first request, queued behind the error
+    assert statuses[-1] == "ok"
+    assert pending["01.step_function"].status == "passed", pending
