@@ -480,7 +480,10 @@ def _grade_in_kernel(
         _interrupt(client)
         for ex in items:
             pending[ex.id] = ExerciseGrade(
-                ex.id, "not graded", "the kernel did not answer after the interrupt"
+                ex.id,
+                "not graded",
+                "the kernel did not answer after the interrupt "
+                "(does the cell catch KeyboardInterrupt?)",
             )
         return
     if _error_text(outputs):
