@@ -10,8 +10,10 @@ same arrays::
     opt.step(layer.params, layer.grads)                  # one layer
     opt.step([l.params for l in layers], [l.grads for l in layers])   # a model
 
-The state of each parameter (velocity, running averages, step count) is keyed by
-the identity of the parameter array, and kept with a reference to it.
+An optimiser learns its parameters at the first step (or :meth:`Optimizer.bind`)
+and keeps their state in a list aligned with them, under the names of the maths:
+``v`` for momentum's velocity, ``G`` for AdaGrad's sum of squares, ``s`` for
+RMSProp's mean square, ``m`` and ``v`` for Adam's moments (``opt.state[i].m``).
 
 **Weight decay** here is the L2 penalty ``(λ/2)·‖θ‖²`` added to the cost, that is
 ``λ·θ`` added to the gradient *before* the update (as ``torch.optim`` does for
@@ -59,6 +61,7 @@ __all__ = [
     "L1Penalty",
     "Optimizer",
     "RMSProp",
+    "State",
     "get",
     "optimizer_path",
 ]
@@ -66,28 +69,51 @@ __all__ = [
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
 
-class _Slot:
-    """The state an optimiser keeps for one parameter array."""
+class State:
+    """What an optimiser keeps for one parameter, under the names the maths gives it.
 
-    __slots__ = ("param", "t", "tmp", "g_decay", "a", "b")
+    ``t`` counts the steps taken and ``tmp`` is scratch space reused by every
+    step; the method's own arrays are zeros of the parameter's shape and dtype,
+    named as in its update rule: ``v`` (SGD's velocity), ``G`` (AdaGrad's sum of
+    squares), ``s`` (RMSProp's mean square), ``m`` and ``v`` (Adam's moments).
+    """
 
-    def __init__(self, param: Any) -> None:
-        self.param = param  # kept so that id(param) cannot be reused by another array
-        self.t = 0  # steps taken
-        xp = backend.array_module(param)
-        self.tmp = xp.empty_like(param)  # scratch for the update, reused every step
-        self.g_decay: Any = None  # g + λ·θ, only with weight decay
-        self.a: Any = None  # first state array (velocity, sum of squares, mean square, m)
-        self.b: Any = None  # second state array (Adam's v)
+    t: int
+    tmp: Any
+    g_decay: Any  # g + λ·θ, allocated at the first step with weight decay
+    v: Any
+    G: Any
+    s: Any
+    m: Any
+
+    def __init__(self, p: Any, names: Sequence[str], decays: bool) -> None:
+        xp = backend.array_module(p)
+        self.t = 0
+        self.decays = decays  # whether weight decay acts on this parameter (``decay=``)
+        self.tmp = xp.empty_like(p)
+        self.g_decay = None
+        for name in names:
+            setattr(self, name, xp.zeros_like(p))
 
 
 class Optimizer:
-    """Base class: walks the parameters, keeps per-parameter state, applies weight decay.
+    """Base class: learns the parameters once, keeps their state, applies weight decay.
 
-    Subclasses implement :meth:`_update` for one array. ``lr`` and the other
-    hyper-parameters are plain attributes and may be changed between steps (a
-    learning-rate schedule).
+    The first :meth:`step` (or :meth:`bind`) checks the parameters against their
+    gradients and allocates each one's :class:`State`; ``self.params`` and
+    ``self.state`` are lists aligned with each other. Later steps only check that
+    the same arrays are passed (an identity test per array) and update: no
+    structure checks, no look-up. Passing other parameters binds again, with
+    fresh state. Subclasses name their state arrays in ``names`` and implement
+    :meth:`_update` for one array. ``lr`` and the other hyper-parameters are
+    plain attributes and may be changed between steps (a learning-rate schedule).
     """
+
+    names: tuple[str, ...] = ()  # the state arrays of the method, as in its maths
+    where: list[tuple[int, str]]  # (dict index, key) of each parameter
+    params: list[Any]  # the parameter arrays, in order
+    state: list[State]  # their state, aligned with params
+    n_dicts: int  # how many dicts the parameters came in
 
     def __init__(
         self, lr: float, weight_decay: float = 0.0, decay: Collection[str] | None = None
@@ -96,7 +122,22 @@ class Optimizer:
         self.lr = check_real(name, "lr", lr, 0.0, low_open=True)
         self.weight_decay = check_real(name, "weight_decay", weight_decay, 0.0)
         self.decay = _check_decay(name, decay)
-        self._state: dict[int, _Slot] = {}
+        self.reset()
+
+    def bind(self, params: Params, grads: Params) -> None:
+        """Learn the parameters: check them against ``grads`` and allocate their state.
+
+        Called by the first :meth:`step`; call it yourself to allocate the state
+        before training. Raises as :meth:`step` does.
+        """
+        where, arrays, state = [], [], []
+        for i, key, p, g in _pairs(params, grads):
+            _check_pair(type(self).__name__, p, g)
+            where.append((i, key))
+            arrays.append(p)
+            state.append(State(p, self.names, self.decay is None or key in self.decay))
+        self.where, self.params, self.state = where, arrays, state
+        self.n_dicts = 1 if isinstance(params, Mapping) else len(params)
 
     def step(self, params: Params, grads: Params) -> None:
         """Update every parameter in place from its gradient.
@@ -110,46 +151,34 @@ class Optimizer:
 
         Raises
         ------
-        ValueError
-            If the two structures do not match (keys, lengths or shapes).
+        ValueError, TypeError
+            When parameters are seen for the first time and do not match their
+            gradients (keys, lengths, shapes, dtypes or devices).
         """
-        wd, decay = self.weight_decay, self.decay
-        for key, p, g in _pairs(params, grads):
-            slot = self._state.get(id(p))
-            if slot is None or slot.param is not p:
-                slot = self._new_slot(p, g)
-            slot.t += 1
-            if wd and (decay is None or key in decay):  # g + λ·θ: the L2 penalty's gradient
-                g_decay = slot.g_decay
-                backend.array_module(p).multiply(p, wd, out=g_decay)
-                g_decay += g
-                g = g_decay
-            self._update(p, g, slot)
+        pds = [params] if isinstance(params, Mapping) else params
+        if not self._bound_to(pds):
+            self.bind(params, grads)
+        gds = [grads] if isinstance(grads, Mapping) else grads
+        wd = self.weight_decay
+        for (i, key), p, st in zip(self.where, self.params, self.state, strict=True):
+            g = gds[i][key]
+            st.t += 1
+            if wd and st.decays:
+                g = _decayed(p, g, wd, st)
+            self._update(p, g, st)
 
-    def _new_slot(self, p: Any, g: Any) -> _Slot:
-        backend.array_module(p, g)  # raises TypeError when they live on different devices
-        if g.dtype != p.dtype:
-            raise TypeError(
-                f"{type(self).__name__}.step: a gradient has dtype {g.dtype} but its "
-                f"parameter has {p.dtype}; layers must write gradients in the parameter's dtype."
-            )
-        slot = _Slot(p)
-        xp = backend.array_module(p)
-        if self.weight_decay:
-            slot.g_decay = xp.empty_like(p)
-        self._init_state(slot, xp)
-        self._state[id(p)] = slot
-        return slot
+    def _bound_to(self, pds: Sequence[Mapping[str, Any]]) -> bool:
+        """Whether ``pds`` holds the very arrays bound, at the same places."""
+        if not self.params or len(pds) != self.n_dicts:
+            return False
+        return all(pds[i][key] is p for (i, key), p in zip(self.where, self.params, strict=True))
 
-    def _init_state(self, slot: _Slot, xp: Any) -> None:
-        """Allocate the state arrays of one parameter (zeros, same shape and dtype)."""
-
-    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+    def _update(self, p: Any, g: Any, st: State) -> None:
         raise NotImplementedError
 
     def reset(self) -> None:
-        """Forget all state (velocities, running averages, step counts)."""
-        self._state.clear()
+        """Forget the parameters and all state (velocities, running averages, step counts)."""
+        self.where, self.params, self.state, self.n_dicts = [], [], [], 0
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._hyper().items())
@@ -160,6 +189,25 @@ class Optimizer:
 
     def _decay_hyper(self) -> dict[str, Any]:
         return {} if self.decay is None else {"decay": tuple(sorted(self.decay))}
+
+
+def _decayed(p: Any, g: Any, wd: float, st: State) -> Any:
+    """g + λ·θ, the L2 penalty's gradient, in the state's own buffer."""
+    xp = backend.array_module(p)
+    if st.g_decay is None:
+        st.g_decay = xp.empty_like(p)
+    xp.multiply(p, wd, out=st.g_decay)
+    st.g_decay += g
+    return st.g_decay
+
+
+def _check_pair(owner: str, p: Any, g: Any) -> None:
+    backend.array_module(p, g)  # raises TypeError when they live on different devices
+    if g.dtype != p.dtype:
+        raise TypeError(
+            f"{owner}.step: a gradient has dtype {g.dtype} but its "
+            f"parameter has {p.dtype}; layers must write gradients in the parameter's dtype."
+        )
 
 
 def _check_decay(owner: str, decay: Any) -> frozenset[str] | None:
@@ -174,8 +222,8 @@ def _check_decay(owner: str, decay: Any) -> frozenset[str] | None:
     return frozenset(decay)
 
 
-def _pairs(params: Params, grads: Params) -> Iterator[tuple[str, Any, Any]]:
-    """Yield ``(name, parameter, gradient)`` from a dict or a list of dicts, checking they match."""
+def _pairs(params: Params, grads: Params) -> Iterator[tuple[int, str, Any, Any]]:
+    """``(index, name, parameter, gradient)`` from a dict or a list of dicts; checks they match."""
     if isinstance(params, Mapping):
         params, grads = [params], [grads]  # type: ignore[list-item]
     elif isinstance(grads, Mapping) or len(params) != len(grads):
@@ -196,7 +244,7 @@ def _pairs(params: Params, grads: Params) -> Iterator[tuple[str, Any, Any]]:
                     f"step(params, grads): gradient {key!r} of entry {i} has shape {g.shape}, "
                     f"its parameter has shape {p.shape}."
                 )
-            yield key, p, g
+            yield i, key, p, g
 
 
 def _describe(obj: Any) -> str:
@@ -265,17 +313,17 @@ class SGD(Optimizer):
             )
         self.nesterov = nesterov
 
-    def _init_state(self, slot: _Slot, xp: Any) -> None:
-        if self.momentum:
-            slot.a = xp.zeros_like(slot.param)
+    @property
+    def names(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("v",) if self.momentum else ()  # the velocity, with momentum only
 
-    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+    def _update(self, p: Any, g: Any, st: State) -> None:
         xp = backend.array_module(p)
-        lr, mu, tmp = self.lr, self.momentum, slot.tmp
+        lr, mu, tmp = self.lr, self.momentum, st.tmp
         if not mu:
             p -= xp.multiply(g, lr, out=tmp)  # θ ← θ − η·g
             return
-        v = slot.a
+        v = st.v
         v *= mu  # v ← μ·v + g
         v += g
         if self.nesterov:  # θ ← θ − η·(g + μ·v), in two in-place steps
@@ -338,12 +386,11 @@ class AdaGrad(Optimizer):
         super().__init__(lr, weight_decay, decay)
         self.eps = check_real("AdaGrad", "eps", eps, 0.0)
 
-    def _init_state(self, slot: _Slot, xp: Any) -> None:
-        slot.a = xp.zeros_like(slot.param)
+    names = ("G",)  # the sum of squared gradients
 
-    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+    def _update(self, p: Any, g: Any, st: State) -> None:
         xp = backend.array_module(p)
-        G, tmp = slot.a, slot.tmp
+        G, tmp = st.G, st.tmp
         G += xp.multiply(g, g, out=tmp)  # G ← G + g²
         _step_by_root(p, g, G, tmp, self.lr, self.eps)  # θ ← θ − η·g/(√G + ε)
 
@@ -399,12 +446,11 @@ class RMSProp(Optimizer):
         self.rho = check_real("RMSProp", "rho", rho, 0.0, 1.0)
         self.eps = check_real("RMSProp", "eps", eps, 0.0)
 
-    def _init_state(self, slot: _Slot, xp: Any) -> None:
-        slot.a = xp.zeros_like(slot.param)
+    names = ("s",)  # the running mean of squared gradients
 
-    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+    def _update(self, p: Any, g: Any, st: State) -> None:
         xp = backend.array_module(p)
-        s, tmp = slot.a, slot.tmp
+        s, tmp = st.s, st.tmp
         s *= self.rho  # s ← ρ·s + (1 − ρ)·g²
         xp.multiply(g, g, out=tmp)
         tmp *= 1.0 - self.rho
@@ -465,14 +511,12 @@ class Adam(Optimizer):
         self.beta2 = check_real("Adam", "beta2", beta2, 0.0, 1.0)
         self.eps = check_real("Adam", "eps", eps, 0.0)
 
-    def _init_state(self, slot: _Slot, xp: Any) -> None:
-        slot.a = xp.zeros_like(slot.param)  # m
-        slot.b = xp.zeros_like(slot.param)  # v
+    names = ("m", "v")  # the first and second moments
 
-    def _update(self, p: Any, g: Any, slot: _Slot) -> None:
+    def _update(self, p: Any, g: Any, st: State) -> None:
         xp = backend.array_module(p)
-        b1, b2, tmp = self.beta1, self.beta2, slot.tmp
-        m, v, t = slot.a, slot.b, slot.t
+        b1, b2, tmp = self.beta1, self.beta2, st.tmp
+        m, v, t = st.m, st.v, st.t
         m *= b1  # m ← β₁·m + (1 − β₁)·g
         m += xp.multiply(g, 1.0 - b1, out=tmp)
         v *= b2  # v ← β₂·v + (1 − β₂)·g²

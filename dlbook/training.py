@@ -72,6 +72,11 @@ class EarlyStopping:
         self.stopped = self.waited >= self.patience and epoch < epochs
         return self.stopped
 
+    @property
+    def why(self) -> str:
+        """Why training stopped, for the progress bar."""
+        return f"no better val loss in {self.patience} epochs"
+
     def restore(self) -> None:
         """Copy the best epoch's weights back into the parameters (if any were kept)."""
         if self.best_state is None:
@@ -172,6 +177,8 @@ class LastFinite:
     (velocities, running averages: NaN by now) is reset.
     """
 
+    why = "the loss diverged; the last finite weights were restored"  # for the progress bar
+
     def __init__(self, params: list[dict[str, Array]]) -> None:
         self.params = params
         self.saved: list[dict[str, Array]] = []
@@ -190,6 +197,13 @@ class LastFinite:
                     return True
         return False
 
+    def restored(self, loss: float, optimizer: Any, epoch: int) -> bool:
+        """After an epoch: if it diverged, :meth:`restore` the weights and return True."""
+        if not self.diverged(loss):
+            return False
+        self.restore(optimizer, loss, epoch)
+        return True
+
     def restore(self, optimizer: Any, loss: float, epoch: int) -> None:
         """Put the saved weights back, reset the optimiser, and say so."""
         for d, saved in zip(self.params, self.saved, strict=True):
@@ -207,12 +221,30 @@ class LastFinite:
             f"weights as they were {before} (the last finite ones) were restored and the "
             "optimiser's state was reset. Try a smaller learning rate, or scale the inputs.",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
 
 
 def _postfix(values: dict[str, float]) -> str:
     return "  ".join(f"{k.replace('_', ' ')} {fmt_metric(k, v)}" for k, v in values.items())
+
+
+def _bar(progress: bool | None, total: int) -> Bar | None:
+    """A progress bar over ``total`` batches, or None when progress is off."""
+    show = progress_enabled() if progress is None else bool(progress)
+    return Bar(total, "fit") if show else None
+
+
+def _validate(
+    model: Any, val: tuple[Array, Array, Array] | None, batch_size: int, diverged: bool
+) -> dict[str, float]:
+    """The validation loss and accuracy after an epoch; NaN when the epoch's weights are gone."""
+    if val is None:
+        return {}
+    if diverged:
+        return {"val_loss": math.nan, "val_accuracy": math.nan}
+    v = evaluate(model, *val, batch_size=max(batch_size, 1024))
+    return {"val_loss": v["loss"], "val_accuracy": v["accuracy"]}
 
 
 def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 32,
@@ -224,41 +256,30 @@ def fit(model: Any, x: Array, y: Array, *, epochs: int = 10, batch_size: int = 3
     optimizer = _optimizer(optimizer)
     stopper = EarlyStopping(_patience(early_stopping, validation), model.trainable_params)
     last_finite = LastFinite(model.trainable_params)
-    data = prepare(model, x, y, "fit")
-    val = _validation(model, validation)
-    gen = backend.default_rng(rng)
-    history = History(validation=val is not None)
-    show = progress_enabled() if progress is None else bool(progress)
-    bar = Bar(epochs * -(-len(data[0]) // batch_size), "fit") if show else None
-    stop_reason, failed, why = None, False, ""
+    data, val = prepare(model, x, y, "fit"), _validation(model, validation)
+    gen, history = backend.default_rng(rng), History(validation=val is not None)
+    bar = _bar(progress, epochs * -(-len(data[0]) // batch_size))
+    ending: tuple[str | None, bool, str] = (None, False, "")  # what the bar says at the end
     try:
         for epoch in range(1, epochs + 1):
             start_time = time.perf_counter()
-            order = gen.permutation(len(data[0]))
             last_finite.keep()
-            values = _epoch(model, data, order, batch_size, optimizer, bar)
-            if last_finite.diverged(values["loss"]):
-                last_finite.restore(optimizer, values["loss"], epoch)
-                if val is not None:  # not measured: the epoch's weights are gone
-                    values.update(val_loss=math.nan, val_accuracy=math.nan)
-                history.record(time.perf_counter() - start_time, **values)
-                stop_reason, failed = f"stopped (epoch {epoch}/{epochs})", True
-                why = "the loss diverged; the last finite weights were restored"
-                break
-            if val is not None:
-                v = evaluate(model, *val, batch_size=max(batch_size, 1024))
-                values.update(val_loss=v["loss"], val_accuracy=v["accuracy"])
+            values = _epoch(model, data, gen.permutation(len(data[0])), batch_size, optimizer, bar)
+            diverged = last_finite.restored(values["loss"], optimizer, epoch)
+            values.update(_validate(model, val, batch_size, diverged))
             backend.synchronize()
             history.record(time.perf_counter() - start_time, **values)
+            if diverged:
+                ending = (f"stopped (epoch {epoch}/{epochs})", True, last_finite.why)
+                break
             if bar is not None:
                 bar.metrics(_postfix(values))
             if stopper.update(values.get("val_loss", math.nan), epoch, epochs):
-                stop_reason = f"stopped early (epoch {epoch}/{epochs})"
-                why = f"no better val loss in {stopper.patience} epochs"
+                ending = (f"stopped early (epoch {epoch}/{epochs})", False, stopper.why)
                 break
     finally:
         if bar is not None:
-            bar.finish(stop_reason, failed=failed, why=why)
+            bar.finish(ending[0], failed=ending[1], why=ending[2])
     stopper.restore()
     history.stopped_early = stopper.stopped
     return history

@@ -121,8 +121,10 @@ def test_a_loss_that_becomes_non_finite_stops_and_keeps_the_last_finite_weights(
     finite_loss = model.evaluate(x, y)["loss"]
     with pytest.warns(RuntimeWarning) as record, np.errstate(all="ignore"):
         h = model.fit(x * 1e4, y, epochs=20, batch_size=30, optimizer=SGD(1e4), rng=1)
-    (message,) = [str(w.message) for w in record if "became" in str(w.message)]
+    (warning,) = [w for w in record if "became" in str(w.message)]
+    message = str(warning.message)
     assert "training stopped" in message and "restored" in message
+    assert warning.filename == __file__  # points at the caller's line, not into dlbook
     epoch = int(re.search(r"in epoch (\d+)", message).group(1))
     assert len(h) == epoch < 20
     after = weights(model)

@@ -388,3 +388,88 @@ def test_cosine_decay_matches_torch_cosine_annealing():
         opt.step()
         sched.step()
     np.testing.assert_allclose(params["w"], tw.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------- parameters learnt once, state by name
+_TORCH_STATE = {  # our name -> torch.optim's name for the same array
+    "momentum": {"v": "momentum_buffer"},
+    "adagrad": {"G": "sum"},
+    "rmsprop": {"s": "square_avg"},
+    "adam": {"m": "exp_avg", "v": "exp_avg_sq"},
+    "adam_wd": {"m": "exp_avg", "v": "exp_avg_sq"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TORCH_STATE))
+def test_state_is_named_as_in_the_maths_and_equals_torch_state(name):
+    """Two layers, fresh lists every step (as ``train_step`` passes them): θ and state agree."""
+    torch = pytest.importorskip("torch", reason="torch is not installed (the 'bench' extra)")
+    rng = np.random.default_rng(1)
+    layers = [{"W": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}, {"W": rng.normal(size=4)}]
+    tparams = [torch.tensor(p, requires_grad=True) for d in layers for p in d.values()]
+    hyper = {
+        "momentum": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9),
+        "adagrad": lambda p: torch.optim.Adagrad(p, lr=0.5),
+        "rmsprop": lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-8),
+        "adam": lambda p: torch.optim.Adam(p, lr=0.05),
+        "adam_wd": lambda p: torch.optim.Adam(p, lr=0.05, weight_decay=0.1),
+    }
+    ours, theirs = OPTIMISERS[name](), hyper[name](tparams)
+    for _ in range(5):
+        grads = [{k: rng.normal(size=p.shape) for k, p in d.items()} for d in layers]
+        ours.step(list(layers), [dict(g) for g in grads])  # new lists each step
+        for tp, g in zip(tparams, [g for d in grads for g in d.values()], strict=True):
+            tp.grad = torch.tensor(g)
+        theirs.step()
+    assert ours.params == [p for d in layers for p in d.values()]
+    for p, st, tp in zip(ours.params, ours.state, tparams, strict=True):
+        np.testing.assert_allclose(p, tp.detach().numpy(), rtol=1e-10, atol=1e-12)
+        for mine, torch_name in _TORCH_STATE[name].items():
+            expected = theirs.state[tp][torch_name].numpy()
+            np.testing.assert_allclose(getattr(st, mine), expected, rtol=1e-10, atol=1e-14)
+        assert st.t == 5
+
+
+def test_step_learns_the_parameters_once(monkeypatch):
+    """The structure is checked and the state allocated at the first step only."""
+    import dlbook.optim as optim
+
+    calls = []
+    real_pairs = optim._pairs
+    monkeypatch.setattr(optim, "_pairs", lambda *a: calls.append(1) or real_pairs(*a))
+    layers = [{"W": np.ones((3, 2)), "b": np.zeros(2)}, {}, {"W": np.ones(4)}]
+    opt = Adam(lr=0.1, weight_decay=0.01)
+    opt.step(list(layers), [{k: np.ones_like(p) for k, p in d.items()} for d in layers])
+    state, arrays = list(opt.state), [vars(st).copy() for st in opt.state]
+    for _ in range(9):
+        grads = [{k: np.ones_like(p) for k, p in d.items()} for d in layers]
+        opt.step(list(layers), grads)
+    assert len(calls) == 1  # bound once, not re-validated on later steps
+    assert all(a is b for a, b in zip(opt.state, state, strict=True))  # the same State objects
+    for st, before in zip(opt.state, arrays, strict=True):
+        assert st.t == 10
+        assert all(getattr(st, k) is v for k, v in before.items() if hasattr(v, "shape"))
+
+
+def test_new_parameters_are_learnt_again_with_fresh_state():
+    opt = SGD(lr=0.1, momentum=0.9)
+    p = {"w": np.zeros(1)}
+    opt.step(p, {"w": np.ones(1)})
+    opt.step(p, {"w": np.ones(1)})  # −0.1, then −0.19
+    np.testing.assert_allclose(p["w"], [-0.29])
+    p["w"] = np.zeros(1)  # a new array, not written in place: new parameters
+    opt.step(p, {"w": np.ones(1)})
+    np.testing.assert_allclose(p["w"], [-0.1])
+    assert opt.params[0] is p["w"] and opt.state[0].t == 1
+
+
+def test_bind_allocates_the_state_before_the_first_step():
+    p, g = {"W": np.ones((2, 2)), "b": np.ones(2)}, {"W": np.ones((2, 2)), "b": np.ones(2)}
+    opt = AdaGrad(lr=0.1)
+    opt.bind(p, g)
+    G = opt.state[0].G
+    assert [st.G.shape for st in opt.state] == [(2, 2), (2,)] and not G.any()
+    opt.step(p, g)
+    assert opt.state[0].G is G and np.all(G == 1.0)
+    with pytest.raises(ValueError, match="but gradients"):
+        opt.bind(p, {"W": g["W"]})
