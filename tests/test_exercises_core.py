@@ -20,6 +20,7 @@ from dlbook.exercises import (
     core,
     function_exercise,
     get,
+    index,
 )
 from dlbook.testing import fake_device
 
@@ -571,7 +572,7 @@ def test_catalog_duplicate_ids_are_an_error(monkeypatch):
     a = make_step()
     b = make_step()
     monkeypatch.setattr(
-        core, "chapter_modules", lambda: {"01": _module("ch01", a), "02": _module("ch02", b)}
+        index, "chapter_modules", lambda: {"01": _module("ch01", a), "02": _module("ch02", b)}
     )
     with pytest.raises(ValueError, match=r"Duplicate exercise id '01.step_function'.*ch01.*ch02"):
         catalog()
@@ -580,7 +581,7 @@ def test_catalog_duplicate_ids_are_an_error(monkeypatch):
 def test_catalog_filter_order_and_get(monkeypatch):
     step, quiz = make_step(), make_quiz()
     m01 = _module("ch01", step, step)  # the same object twice counts once
-    monkeypatch.setattr(core, "chapter_modules", lambda: {"00": _module("ch00", quiz), "01": m01})
+    monkeypatch.setattr(index, "chapter_modules", lambda: {"00": _module("ch00", quiz), "01": m01})
     assert catalog() == [quiz, step]
     assert catalog("01") == catalog(1) == catalog("ch01") == [step]
     assert catalog("07") == []

@@ -30,12 +30,9 @@ from .core import (
     Quiz,
     Result,
     Text,
-    catalog,
-    chapter_modules,
-    collect,
     function_exercise,
-    get,
 )
+from .index import catalog, chapter_modules, collect, get
 
 __all__ = [
     "Case",

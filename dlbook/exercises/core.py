@@ -16,29 +16,27 @@ deterministic stdout stream that strict ``nbval`` can compare. ``str(result)`` i
 the line. ``evaluate`` gives the same Result without printing or recording.
 
 Chapter modules ``dlbook.exercises.chNN`` define exercises at module level;
-:func:`catalog` finds them. The machinery is introduced in chapter 00.
+:func:`~dlbook.exercises.index.catalog` finds them. :class:`Result` and
+:class:`Text` live in :mod:`dlbook.exercises.results`. The machinery is introduced in chapter 00.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
-import importlib
 import inspect
-import pkgutil
 import re
 import sys
 import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from . import checks, limits, progress
 from .checks import CheckFailure, NotAttempted
+from .results import Result, Text
 
 __all__ = [
     "Case",
@@ -47,90 +45,18 @@ __all__ = [
     "Quiz",
     "Result",
     "Text",
-    "catalog",
-    "chapter_modules",
-    "collect",
     "function_exercise",
-    "get",
 ]
 
-Status = Literal["passed", "failed", "not attempted"]
 #: A typical wrong answer and what it gets wrong, for ``function_exercise(mistakes=...)``.
 Mistake = tuple[Callable[..., Any], str]
-_MARK = {"passed": "✓", "failed": "✗", "not attempted": "·"}
 _ID = re.compile(r"(\d{2})\.[a-z][a-z0-9_]*")
-_MODULE = re.compile(r"ch(\d{2})")
+#: The name of a chapter's exercise module, ``chNN``.
+CHAPTER_MODULE = re.compile(r"ch(\d{2})")
+_MODULE = CHAPTER_MODULE
 NOT_ATTEMPTED = "not attempted yet"
 DEFAULT: Any = object()  # "the time limit in force", as opposed to None (no limit)
 CHECK_FACTOR = 12  # the whole check may take this many times the limit of one case
-
-
-# --- results and texts -------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    """The outcome of one check.
-
-    Attributes
-    ----------
-    exercise_id : str
-        ``"NN.snake_case"``.
-    status : {"passed", "failed", "not attempted"}
-    message : str
-        For the reader: ``"passed (5 cases)"``, what is wrong, or ``"not attempted yet"``.
-    tip : str
-        Appended to the printed line of a failure: ``"Try ch01.step.hint()"``.
-    """
-
-    exercise_id: str
-    status: Status
-    message: str
-    tip: str = ""
-    counted: bool = True
-    """False for a submission that is not an answer (a string where a function is expected,
-    an option number that does not exist): shown to the reader, not recorded as an attempt."""
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    def __str__(self) -> str:
-        """The one printed line: ``"✓ 01.step_function: passed (5 cases)"``."""
-        line = f"{_MARK[self.status]} {self.exercise_id}: {self.message}"
-        if self.tip and self.status == "failed":
-            line += ("" if line.endswith((".", "?", "!")) else ".") + " " + self.tip
-        return line
-
-    def __repr__(self) -> str:
-        """The line itself, so that a plain REPL echoing a returned Result shows it once."""
-        return str(self)
-
-    def _ipython_display_(self) -> None:
-        """Show nothing: :meth:`Exercise.check` has printed the line already."""
-
-    @classmethod
-    def from_line(cls, line: str) -> Result | None:
-        """Read a printed line back (for graders); ``None`` if it is not a result line."""
-        m = re.match(r"([✓✗·]) (\d{2}\.[a-z][a-z0-9_]*): (.*)$", line.strip())
-        if m is None:
-            return None
-        status = {v: k for k, v in _MARK.items()}[m.group(1)]
-        return cls(m.group(2), status, m.group(3))  # type: ignore[arg-type]
-
-
-class Text(str):
-    """A string that shows as plain text (no quotes, real line breaks): hints and solutions.
-
-    In a notebook and in a plain Python REPL alike, ``ex.hint()`` as the last expression
-    shows the hint's text, not ``'Hint 1/3: ...\\n...'``.
-    """
-
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
-        p.text(str(self))
-
-    def __repr__(self) -> str:
-        return str(self)
 
 
 def _plain_repl() -> bool:
@@ -692,83 +618,3 @@ def _reader_name(like: Any) -> str:
     """The name of the reader's function (or a name given as text), if it is a usable one."""
     name = like if isinstance(like, str) else getattr(like, "__name__", "")
     return name if isinstance(name, str) and name.isidentifier() else ""
-
-
-# --- the catalog -------------------------------------------------------------------------------
-
-
-def chapter_modules() -> dict[str, ModuleType]:
-    """The chapter modules ``dlbook.exercises.chNN`` present, imported, by chapter ``"NN"``."""
-    package = sys.modules[__name__.rsplit(".", 1)[0]]
-    names = sorted(
-        m.name for m in pkgutil.iter_modules(package.__path__) if _MODULE.fullmatch(m.name)
-    )
-    return {n[2:]: importlib.import_module(f"{package.__name__}.{n}") for n in names}
-
-
-def collect(module: ModuleType) -> list[Exercise | Quiz]:
-    """The exercises and quizzes defined at a module's top level, in definition order."""
-    seen: set[int] = set()
-    found: list[Exercise | Quiz] = []
-    for value in vars(module).values():
-        if isinstance(value, (Exercise, Quiz)) and id(value) not in seen:
-            seen.add(id(value))
-            found.append(value)
-    return found
-
-
-def _unique(items: list[tuple[str, Exercise | Quiz]]) -> None:
-    """Raise ValueError if two exercises share an id (``items``: (module name, exercise))."""
-    where: dict[str, str] = {}
-    for module_name, ex in items:
-        if ex.id in where:
-            raise ValueError(
-                f"Duplicate exercise id {ex.id!r}: defined in {where[ex.id]} and in "
-                f"{module_name}. Give each exercise its own id."
-            )
-        where[ex.id] = module_name
-
-
-def _chapter_key(chapter: str | int) -> str:
-    text = str(chapter).strip()
-    text = text[2:] if text.startswith("ch") else text
-    if not text.isdigit() or isinstance(chapter, bool):
-        raise ValueError(f"catalog: chapter must be a number like '01' or 1, got {chapter!r}.")
-    return f"{int(text):02d}"
-
-
-def catalog(chapter: str | int | None = None) -> list[Exercise | Quiz]:
-    """Every exercise and quiz of the book, in chapter and definition order.
-
-    Parameters
-    ----------
-    chapter : str or int, optional
-        ``"01"`` or ``1``: only that chapter's.
-
-    Raises
-    ------
-    ValueError
-        Two exercises share an id, or ``chapter`` is not a chapter number.
-    """
-    key = None if chapter is None else _chapter_key(chapter)
-    items = [(m.__name__, ex) for m in chapter_modules().values() for ex in collect(m)]
-    _unique(items)
-    return [ex for _, ex in items if key is None or ex.chapter == key]
-
-
-def get(exercise_id: str) -> Exercise | Quiz:
-    """The exercise or quiz with this id.
-
-    Raises
-    ------
-    KeyError
-        No such id; the message names the closest ids.
-    """
-    everything = catalog()
-    for ex in everything:
-        if ex.id == exercise_id:
-            return ex
-    ids = [ex.id for ex in everything]
-    close = difflib.get_close_matches(str(exercise_id), ids, n=3, cutoff=0.5)
-    hint = f" Did you mean {', '.join(close)}?" if close else f" There are {len(ids)} exercises."
-    raise KeyError(f"No exercise {exercise_id!r}.{hint}")
