@@ -165,3 +165,12 @@ def test_rbm_benchmark_section_replaces_only_itself(tmp_path):
     assert "new numbers" in text and "old numbers" not in text
     assert text.index("## MLP") < text.index("## RBM") < text.index("## Last")
     assert "kept too" in text
+
+
+def test_before_after_worker_measures_this_tree(tmp_path):
+    """One process of ``before_after.py`` on the working tree: an epoch and two step times."""
+    before_after = _module("before_after")
+    root = BENCH.parent
+    out = before_after.measure(root, n=256, epochs=1, threads=1)
+    assert out["dlbook"].startswith(str(root))
+    assert all(out[k] > 0 for k in before_after.MEASURES)

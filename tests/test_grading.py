@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from dlbook import grading
+from dlbook import grading, grading_worker
 from dlbook.exercises import ch01
 
 pytest.importorskip("nbclient")
@@ -219,7 +219,7 @@ def test_cells_after_a_timed_out_cell_keep_their_output():
 
     nbclient leaves the timed-out cell's IOPub reader running; woken with the next
     cell, it takes and drops messages that are not its own (the grade's output, the
-    "idle"). ``grading._execute`` must leave no task of nbclient's behind, so that
+    "idle"). ``grading_worker._execute`` must leave no task of nbclient's behind, so that
     every later cell gets all of its output.
     """
     from jupyter_core.utils import ensure_event_loop
@@ -230,16 +230,16 @@ def test_cells_after_a_timed_out_cell_keep_their_output():
     client = NotebookClient(nb, timeout=2, kernel_name="python3", allow_errors=True)
     with client.setup_kernel():
         with pytest.raises(CellTimeoutError):
-            grading._execute(client, nb.cells[0], 0)
+            grading_worker._execute(client, nb.cells[0], 0)
         left = [t for t in asyncio.all_tasks(ensure_event_loop()) if not t.done()]
         assert not left, [t.get_coro() for t in left]  # nbclient's reader, before the fix
-        grading._interrupt(client)
+        grading_worker._interrupt(client)
         client.timeout = 30
         statuses, answered = [], 0
         for i in range(12):
             cell = new_code_cell(f"print('answer {i}')")
             nb.cells.append(cell)
-            statuses.append(grading._execute(client, cell, len(nb.cells) - 1))
+            statuses.append(grading_worker._execute(client, cell, len(nb.cells) - 1))
             answered += any(f"answer {i}" in str(o.get("text", "")) for o in cell.outputs)
     assert statuses == ["ok"] * 12
     assert answered == 12
@@ -256,21 +256,21 @@ def test_a_check_the_kernel_aborts_is_sent_again(monkeypatch):
     from nbclient import NotebookClient
 
     statuses = []
-    execute = grading._execute
+    execute = grading_worker._execute
 
     def recording(*args, **kwargs):
         statuses.append(execute(*args, **kwargs))
         return statuses[-1]
 
-    monkeypatch.setattr(grading, "_execute", recording)
+    monkeypatch.setattr(grading_worker, "_execute", recording)
     nb = new_notebook(cells=[new_code_cell(HEAD), new_code_cell(STEP)])
     client = NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True)
     pending = {}
     with client.setup_kernel():
         for index in range(2):
-            grading._execute(client, nb.cells[index], index)
+            grading_worker._execute(client, nb.cells[index], index)
         client.kc.execute("import time\ntime.sleep(1)\n1 / 0", stop_on_error=True)
-        grading._grade_in_kernel(
+        grading_worker._grade_in_kernel(
             client,
             [ch01.step_function],
             {"01.step_function": "step"},
