@@ -207,3 +207,41 @@ def korean_first_use_problems(path: str | Path, terms: list[str]) -> list[str]:
             context = " ".join(text[max(0, m.start() - 30) : m.end() + 30].split())
             found.append(f"{Path(path).name}: first use of '{en}' lacks ({ko}): …{context}…")
     return found
+
+
+# "chapter 09", "chapters 07–08", "appendix A": a reference to a part of the book.
+REFERENCE = re.compile(
+    r"\b(?:[Cc]hapters?\s+(\d\d)(?:\s*[–-]\s*(\d\d))?|[Aa]ppendix\s+([A-Z])\b)(?=(?P<after>.{0,12}))",
+    re.S,
+)
+
+
+def reference_problems(path: str | Path, written: set[str] | None = None) -> list[str]:
+    """References in the Markdown to chapters or appendices not written yet, unless marked.
+
+    A part of the book is written when its notebook is in the chapters folder
+    (``written``: the file names' prefixes, "09", "A"); a reference to another part must
+    say "(coming)" right after it: "in chapter 09 (coming)".
+    """
+    path = Path(path)
+    if written is None:
+        written = {p.name.split("_")[0] for p in path.parent.glob("*.ipynb")}
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for m in REFERENCE.finditer(cell.source):
+            first, last, letter = m.group(1), m.group(2), m.group(3)
+            parts = (
+                [letter]
+                if letter
+                else [f"{n:02d}" for n in range(int(first), int(last or first) + 1)]
+            )
+            missing = [p for p in parts if p not in written]
+            if missing and "(coming)" not in m.group("after"):
+                found.append(
+                    f"{path.name}: markdown cell {i}: {m.group(0).strip()!r} names "
+                    f"{', '.join(missing)}, not written yet: mark it '(coming)'"
+                )
+    return found

@@ -158,3 +158,27 @@ def test_each_quiz_lists_its_options_once(path):
         quiz = quizzes[m.group(1)]
         listed = re.findall(r"^\s*\d+[.)] (.+?)\s*$", cell.source, re.M)
         assert listed == list(quiz.options), f"{quiz.id}: the text lists {listed}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_references_to_unwritten_chapters_say_coming(path):
+    """A chapter or appendix named in the text exists, or the reference says '(coming)'."""
+    assert notebook_checks.reference_problems(path) == []
+
+
+def test_reference_check_flags_an_unmarked_reference(tmp_path):
+    cells = [
+        new_markdown_cell(
+            "DQN in chapter 09. Word vectors in chapter 10 (coming). RBMs in chapters 07–08.\n"
+            "GPUs in appendix A; the glossary is appendix B (coming)."
+        )
+    ]
+    path = tmp_path / "00_x.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    found = notebook_checks.reference_problems(path, written={"00", "07", "08"})
+    assert len(found) == 2
+    assert "'chapter 09" in found[0] and "names 09" in found[0]
+    assert "names A" in found[1]
+    assert notebook_checks.reference_problems(path, written={"00", "07", "08", "09", "A"}) == []
+    nbformat.write(new_notebook(cells=[new_markdown_cell("chapters 07–09")]), path)
+    assert "names 09" in notebook_checks.reference_problems(path, written={"07", "08"})[0]
