@@ -16,8 +16,10 @@ initial state, for full BPTT across calls.
 
 Inside, the time loop is the only Python loop: the input projections of all T
 steps are one matrix product, ``(T·N, D) @ (D, 4H)``, and the four LSTM gates are
-one ``(N, H) @ (H, 4H)`` product and one ``tanh`` per step, with the sigmoid
-written as ½(1 + tanh(x/2)). Arrays are kept time-major, ``(T, N, ·)``, so that
+one ``(N, H) @ (H, 4H)`` product and one ``exp`` per step, with σ(a) = 1/(1 + e^−a)
+and tanh(a) = 2σ(2a) − 1. The backward pass computes the gates' local derivatives
+for all steps at once before its loop, which is then a handful of operations per
+step into preallocated arrays. Arrays are kept time-major, ``(T, N, ·)``, so that
 each step reads and writes contiguous memory.
 
 Embedding, TimeDense, TimeSoftmaxCrossEntropy and clip_grad_norm live in
@@ -74,20 +76,25 @@ def _uniform(gen: Any, bound: float, shape: tuple[int, ...], dtype: np.dtype) ->
 _BLAS: Any = None  # threadpoolctl's controller, made on first use; False where unavailable
 
 
-@contextlib.contextmanager
-def _one_blas_thread(xp: Any) -> Iterator[None]:
-    """Run a recurrent layer's matrix products on one BLAS thread (NumPy only).
+_THREADED_WORK = 1 << 24  # multiply-adds from which a product is worth sharing between threads
 
-    One step multiplies (N, H) by (H, 4H): for N = 32, H = 128 about 4 MFLOP, too
-    little to share between threads. With two OpenBLAS threads each step waits for
-    the other thread to wake; on a busy machine this made a forward+backward pass 10×
-    slower (700–1800 ms instead of 69 ms, measured for benchmarks/lstm_step.py), and
-    a small layer's backward pass 600× slower (500 ms instead of 0.8 ms). The few
-    large products (all input projections at once, the weight gradients) lose little
-    on one thread: about a millisecond for the benchmark's LSTM.
+
+@contextlib.contextmanager
+def _one_blas_thread(xp: Any, work: int = 0) -> Iterator[None]:
+    """Run matrix products with fewer than ``work`` = 2^24 multiply-adds on one BLAS thread.
+
+    NumPy only. One step multiplies (N, H) by (H, 4H): for N = 32, H = 128 about 2
+    million multiply-adds, too little to share between threads. With two OpenBLAS
+    threads each step waits for the other thread to wake; on a busy machine this made
+    a forward+backward pass 10× slower (700–1800 ms instead of 69 ms, measured for
+    benchmarks/lstm_step.py), and a small layer's backward pass 600× slower (500 ms
+    instead of 0.8 ms). So the time loop runs on one thread, and so do the products
+    over all steps of a small layer; the large ones (for the benchmark's LSTM, the
+    input projections of all steps and the weight gradients, 50–100 million
+    multiply-adds each) keep every thread the caller allows.
     """
     global _BLAS
-    if xp is not np:
+    if xp is not np or work >= _THREADED_WORK:
         yield
         return
     if _BLAS is None:
@@ -104,12 +111,29 @@ def _one_blas_thread(xp: Any) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def _quiet_overflow(xp: Any) -> Iterator[None]:
+    """Silence NumPy's overflow warning, where an overflow to inf is the right answer."""
+    if xp is np:
+        with np.errstate(over="ignore"):
+            yield
+    else:
+        yield
+
+
+def _matmul(a: Array, b: Array, out: Array = None) -> Array:
+    """``a @ b`` for 2-d arrays: on one BLAS thread unless large (see ``_one_blas_thread``)."""
+    xp = backend.array_module(a, b)
+    with _one_blas_thread(xp, work=a.shape[0] * a.shape[1] * b.shape[1]):
+        return xp.matmul(a, b, out=out)
+
+
 def _input_projection(x: Array, Wx: Array, b: Array) -> Array:
     """Wx-products of all steps in one matmul, time-major: (N, T, D) -> (T, N, G)."""
     xp = backend.array_module(x, Wx)
     n, t, d = x.shape
     xt = xp.ascontiguousarray(x.transpose(1, 0, 2)).reshape(t * n, d)
-    a = xp.matmul(xt, Wx)  # (T·N, D) @ (D, G) -> (T·N, G)
+    a = _matmul(xt, Wx)  # (T·N, D) @ (D, G) -> (T·N, G)
     a += b
     return a.reshape(t, n, -1)
 
@@ -315,8 +339,7 @@ class LSTM(L.Layer):
         self, x: Array, h0: Array = None, c0: Array = None, train: bool = False
     ) -> Array:
         """Hidden states of all steps, shape (N, T, H), for x of shape (N, T, D)."""
-        with _one_blas_thread(backend.array_module(x)):
-            return self._forward(x, h0, c0)
+        return self._forward(x, h0, c0)
 
     def _forward(self, x: Array, h0: Array, c0: Array) -> Array:
         _check_sequence("LSTM", x, self.input_size)
@@ -325,94 +348,103 @@ class LSTM(L.Layer):
             x = x.astype(Wx.dtype)
         xp = backend.array_module(x, Wx)
         n, t, _ = x.shape
-        h_ = self.hidden_size
-        hs = xp.empty((t + 1, n, h_), dtype=Wx.dtype)
-        cs = xp.empty((t + 1, n, h_), dtype=Wx.dtype)
-        hs[0] = _state("LSTM", "h0", h0, (n, h_), Wx)
-        cs[0] = _state("LSTM", "c0", c0, (n, h_), Wx)
-        gates = _input_projection(x, Wx, b)  # (T, N, 4H): x_t Wx + b for every t, one matmul
-        tanh_c = xp.empty((t, n, h_), dtype=Wx.dtype)
-        # σ(a) = ½ (1 + tanh(a/2)): one tanh for all four gates, after scaling i, f, o by ½
-        scale = xp.full((4 * h_,), 0.5, dtype=Wx.dtype)
-        scale[2 * h_ : 3 * h_] = 1.0
-        tmp = xp.empty((n, 4 * h_), dtype=Wx.dtype)
-        for s in range(t):
-            a = gates[s]
-            xp.matmul(hs[s], Wh, out=tmp)  # (N, H) @ (H, 4H)
-            a += tmp
-            a *= scale
-            xp.tanh(a, out=a)
-            ifo = a[:, : 2 * h_]  # i, f
-            ifo += 1.0
-            ifo *= 0.5
-            o = a[:, 3 * h_ :]
-            o += 1.0
-            o *= 0.5
-            i, f, g = a[:, :h_], a[:, h_ : 2 * h_], a[:, 2 * h_ : 3 * h_]
-            c = cs[s + 1]
-            xp.multiply(f, cs[s], out=c)
-            c += i * g  # c_t = f ⊙ c_{t−1} + i ⊙ g
-            tc = tanh_c[s]
-            xp.tanh(c, out=tc)
-            xp.multiply(o, tc, out=hs[s + 1])  # h_t = o ⊙ tanh(c_t)
+        H = self.hidden_size
+        hs = xp.empty((t + 1, n, H), dtype=Wx.dtype)
+        cs = xp.empty((t + 1, n, H), dtype=Wx.dtype)
+        hs[0] = _state("LSTM", "h0", h0, (n, H), Wx)
+        cs[0] = _state("LSTM", "c0", c0, (n, H), Wx)
+        # σ(a) = 1 / (1 + e^−a) and tanh(a) = 2σ(2a) − 1: one exp for all four gates, once
+        # the weights are scaled by −1 (i, f, o) and −2 (g); both scalings are exact
+        k = xp.full((4 * H,), -1.0, dtype=Wx.dtype)
+        k[2 * H : 3 * H] = -2.0
+        Whk = Wh * k
+        gates = _input_projection(x, Wx * k, b * k)  # (T, N, 4H), one matmul for all steps
+        tanh_c = xp.empty((t, n, H), dtype=Wx.dtype)
+        tmp, ig = xp.empty((n, 4 * H), dtype=Wx.dtype), xp.empty((n, H), dtype=Wx.dtype)
+        # one BLAS thread for the small products of the loop; e^−a = inf gives σ = 0, rightly
+        with _one_blas_thread(xp), _quiet_overflow(xp):
+            for s in range(t):
+                a = gates[s]
+                xp.matmul(hs[s], Whk, out=tmp)  # (N, H) @ (H, 4H): all four gates at once
+                a += tmp
+                xp.exp(a, out=a)
+                a += 1.0
+                xp.reciprocal(a, out=a)  # i, f, o = σ(a); the g block holds σ(2a_g)
+                i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+                g *= 2.0
+                g -= 1.0  # g = tanh(a_g)
+                c = cs[s + 1]
+                xp.multiply(f, cs[s], out=c)
+                xp.multiply(i, g, out=ig)
+                c += ig  # c_t = f ⊙ c_{t−1} + i ⊙ g
+                xp.tanh(c, out=tanh_c[s])
+                xp.multiply(o, tanh_c[s], out=hs[s + 1])  # h_t = o ⊙ tanh(c_t)
         self.x, self.hs, self.cells, self.gates, self.tanh_c = x, hs, cs, gates, tanh_c
         self.h_n, self.c_n = hs[t].copy(), cs[t].copy()
         return hs[1:].transpose(1, 0, 2).copy()  # (N, T, H)
 
     def backward(self, dout: Array) -> Array:
         """BPTT: fills dWx, dWh, db, ``dh0`` and ``dc0``; returns dx of shape (N, T, D)."""
-        with _one_blas_thread(backend.array_module(dout)):
-            return self._backward(dout)
+        return self._backward(dout)
+
+    def _local_derivatives(self) -> tuple[Array, Array]:
+        """What each step's backward multiplies by, for all steps at once (time-major).
+
+        Returns ``q`` of shape (T, N, 4H), the factors that turn ∂C/∂c_t (blocks i, f, g)
+        and ∂C/∂h_t (block o) into ∂C/∂a_t, and ``r`` = o ⊙ (1 − tanh²(c_t)), shape
+        (T, N, H), the path from h_t into c_t. σ' = σ (1 − σ), tanh' = 1 − tanh².
+        """
+        xp = backend.array_module(self.gates)
+        t, n, _ = self.gates.shape
+        H = self.hidden_size
+        gate = self.gates.reshape(t, n, 4, H)  # i, f, g, o after their nonlinearity
+        q = xp.subtract(1.0, self.gates).reshape(t, n, 4, H)
+        q *= gate  # σ' = σ (1 − σ) for i, f, o
+        qg = q[:, :, 2]
+        xp.multiply(gate[:, :, 2], gate[:, :, 2], out=qg)
+        xp.subtract(1.0, qg, out=qg)  # tanh' = 1 − g² for g
+        q[:, :, 0] *= gate[:, :, 2]  # ∂c/∂i = g
+        q[:, :, 1] *= self.cells[:t]  # ∂c/∂f = c_{t−1}
+        q[:, :, 2] *= gate[:, :, 0]  # ∂c/∂g = i
+        q[:, :, 3] *= self.tanh_c  # ∂h/∂o = tanh(c_t)
+        r = self.tanh_c * self.tanh_c
+        xp.subtract(1.0, r, out=r)
+        r *= gate[:, :, 3]  # ∂h/∂c = o (1 − tanh²(c_t))
+        return q, r
 
     def _backward(self, dout: Array) -> Array:
         L.check_cached(self, self.hs)
         n, t, _ = self.x.shape
-        h_ = self.hidden_size
-        L.check_dout(self, dout, (n, t, h_))
+        H = self.hidden_size
+        L.check_dout(self, dout, (n, t, H))
         xp = backend.array_module(dout)
         Wx, Wh = self.params["Wx"], self.params["Wh"]
+        WhT = xp.ascontiguousarray(Wh.T)  # (4H, H)
         dht = xp.ascontiguousarray(dout.transpose(1, 0, 2))  # (T, N, H)
-        da = xp.empty((t, n, 4 * h_), dtype=Wh.dtype)
-        dh = xp.zeros((n, h_), dtype=Wh.dtype)  # ∂C/∂h_t from step t+1
-        dc = xp.zeros((n, h_), dtype=Wh.dtype)  # ∂C/∂c_t from step t+1
-        tmp = xp.empty((n, h_), dtype=Wh.dtype)
-        for s in range(t - 1, -1, -1):
-            gate = self.gates[s]
-            i, f, g, o = (gate[:, k * h_ : (k + 1) * h_] for k in range(4))
-            tc = self.tanh_c[s]
-            dh += dht[s]  # ∂C/∂h_t
-            d = da[s]
-            di, df, dg, do = (d[:, k * h_ : (k + 1) * h_] for k in range(4))
-            xp.multiply(dh, tc, out=do)  # ∂C/∂o
-            xp.multiply(tc, tc, out=tmp)
-            xp.subtract(1.0, tmp, out=tmp)  # tanh' = 1 − tanh²(c)
-            tmp *= o
-            tmp *= dh
-            dc += tmp  # ∂C/∂c_t = from c_{t+1} + through h_t
-            xp.multiply(dc, g, out=di)
-            xp.multiply(dc, i, out=dg)
-            xp.multiply(dc, self.cells[s], out=df)
-            dc *= f  # ∂C/∂c_{t−1} = ∂C/∂c_t ⊙ f
-            # through the nonlinearities: σ' = s (1 − s), tanh' = 1 − g²
-            xp.multiply(i, 1.0 - i, out=tmp)
-            di *= tmp
-            xp.multiply(f, 1.0 - f, out=tmp)
-            df *= tmp
-            xp.multiply(o, 1.0 - o, out=tmp)
-            do *= tmp
-            xp.multiply(g, g, out=tmp)
-            xp.subtract(1.0, tmp, out=tmp)
-            dg *= tmp
-            dh = xp.matmul(d, Wh.T)  # ∂C/∂h_{t−1} through Wh, (N, 4H) @ (4H, H)
+        da, r = self._local_derivatives()  # da becomes ∂C/∂a, (T, N, 4, H), step by step
+        f = self.gates.reshape(t, n, 4, H)[:, :, 1]
+        dh = xp.zeros((n, H), dtype=Wh.dtype)  # ∂C/∂h_t from step t+1
+        dc = xp.zeros((n, H), dtype=Wh.dtype)  # ∂C/∂c_t from step t+1
+        tmp = xp.empty((n, H), dtype=Wh.dtype)
+        with _one_blas_thread(xp):
+            for s in range(t - 1, -1, -1):
+                dh += dht[s]  # ∂C/∂h_t: from the output at t and from step t+1
+                xp.multiply(dh, r[s], out=tmp)
+                dc += tmp  # ∂C/∂c_t: from c_{t+1} and through h_t
+                d = da[s]
+                d[:, :3] *= dc[:, None, :]  # ∂C/∂a for i, f, g
+                d[:, 3] *= dh  # ∂C/∂a for o
+                dc *= f[s]  # ∂C/∂c_{t−1} along the cell
+                xp.matmul(d.reshape(n, 4 * H), WhT, out=dh)  # ∂C/∂h_{t−1}: (N, 4H) @ (4H, H)
         self.dh0, self.dc0 = dh, dc
-        da2 = da.reshape(t * n, 4 * h_)
-        xp.matmul(self.hs[:t].reshape(t * n, h_).T, da2, out=self.grads["Wh"])
+        da2 = da.reshape(t * n, 4 * H)  # the products over all steps at once
+        _matmul(self.hs[:t].reshape(t * n, H).T, da2, out=self.grads["Wh"])  # (H, T·N) @ (T·N, 4H)
         x2 = self.x.transpose(1, 0, 2).reshape(t * n, -1)
-        xp.matmul(x2.T, da2, out=self.grads["Wx"])  # (D, T·N) @ (T·N, 4H)
+        _matmul(x2.T, da2, out=self.grads["Wx"])  # (D, T·N) @ (T·N, 4H)
         da2.sum(axis=0, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
-        return xp.matmul(da2, Wx.T).reshape(t, n, -1).transpose(1, 0, 2).copy()
+        return _matmul(da2, Wx.T).reshape(t, n, -1).transpose(1, 0, 2).copy()
 
 
 # --- Embedding and TimeDense ------------------------------------------------------------
