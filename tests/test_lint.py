@@ -26,7 +26,7 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 COMPUTE = {
     "functions", "layers", "conv", "rnn", "network", "optim", "gradcheck", "rbm", "dbn", "rl",
     "word2vec", "text", "neurons", "perceptron", "autodiff", "history", "inputs", "training",
-    "saving", "models", "diagnostics", "search", "throughput", "experiments",
+    "saving", "models", "diagnostics", "search", "throughput", "experiments", "long_lag",
 }  # fmt: skip
 NP_RANDOM = re.compile(r"\bnp\.random\b|\bnumpy\.random\b|from numpy import random")
 CUPY_IMPORT = re.compile(r"^\s*(import cupy|from cupy|import cupyx|from cupyx)", re.M)
