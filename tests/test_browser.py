@@ -15,10 +15,11 @@ chapters; the server is stopped in every case. The browser is the system's Chrom
 (``tools/install-browser.sh`` installs it with ``fonts-nanum``; ``playwright install`` is
 never used). Where Chromium or playwright is missing, these tests alone are skipped,
 saying why. On failure a screenshot is saved under ``tests/.artifacts/browser/``
-(git-ignored). ``DLBOOK_BROWSER_CHAPTERS`` chooses the chapters: ``"00 03"``, or ``all``.
-The default is chapter 00 only: on a shared 2-core machine every chapter's Run All takes
-longer than ``make test`` should (each chapter runs again under nbval there anyway);
-``DLBOOK_BROWSER_CHAPTERS=all make test`` runs the full sweep.
+(git-ignored). Every chapter is run by default; ``DLBOOK_BROWSER_CHAPTERS`` chooses fewer
+(``"00 03"``) while working on one. Chapters run one after another, each alone in the lab:
+after its test the page is closed, every kernel is shut down and the lab forgets its open
+tabs (``close_everything``), so no kernel or restored tab of an earlier chapter competes
+for the two cores.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 from conftest import comparable_outputs  # noqa: E402
 from tests.notebook_checks import CHAPTER_FILES  # noqa: E402
 from tools import notebook_env  # noqa: E402
+from tools.lab import write_overrides  # noqa: E402
 
 pytestmark = pytest.mark.browser
 CHAPTER_SECONDS = 420  # one chapter's Run All, on a busy 2-core machine
@@ -79,7 +81,7 @@ if _SKIP:
 
 
 def _chapters() -> list[str]:
-    wanted = os.environ.get("DLBOOK_BROWSER_CHAPTERS", "00").split()
+    wanted = os.environ.get("DLBOOK_BROWSER_CHAPTERS", "all").split()
     names = sorted(n for n in CHAPTER_FILES if (ROOT / "chapters" / n).exists())
     return [n for n in names if "all" in wanted or any(n.startswith(w) for w in wanted)]
 
@@ -116,11 +118,13 @@ def lab(tmp_path_factory):
     tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
     (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    write_overrides(home / "app-settings")  # the book's defaults, as make lab sets them
     cmd = [
         str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={work}", "--LabApp.news_url=",
+        f"--LabApp.app_settings_dir={home / 'app-settings'}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -164,16 +168,44 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
+def page(browser, lab, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
     pg = context.new_page()
-    yield pg
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.name)
-        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    context.close()
+    try:
+        yield pg
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+        close_everything(lab)
+
+
+def api(lab, method: str, path: str) -> object:
+    """One call of the server's REST API (with the token); the decoded JSON, or None."""
+    url, token, _ = lab
+    request = urllib.request.Request(
+        f"{url}{path}", method=method, headers={"Authorization": f"token {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def close_everything(lab) -> None:
+    """Shut down every kernel and forget the lab's open tabs (its workspaces).
+
+    The next page then opens its notebook alone: the lab would otherwise restore the
+    earlier chapters' tabs, each with a running kernel, in the background.
+    """
+    for session in api(lab, "GET", "/api/sessions"):
+        api(lab, "DELETE", f"/api/sessions/{session['id']}")
+    for kernel in api(lab, "GET", "/api/kernels"):
+        api(lab, "DELETE", f"/api/kernels/{kernel['id']}")
+    for space in api(lab, "GET", "/lab/api/workspaces")["workspaces"]["ids"]:
+        api(lab, "DELETE", f"/lab/api/workspaces/{space}")
 
 
 # --- driving JupyterLab ---------------------------------------------------------------------------
@@ -249,8 +281,8 @@ def wait_feedback(panel, pattern: str, timeout: float = 30) -> str:
 
 
 def exercise_every_panel(page) -> int:
-    """Press Check, Hint and Solution on every panel of the page; return how many."""
-    panels = page.locator(".jp-OutputArea-output:has(.dlbook-feedback)")
+    """Press Check, Hint and Solution on every panel of the notebook shown; return how many."""
+    panels = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output:has(.dlbook-feedback)")
     for i in range(panels.count()):
         panel = panels.nth(i)
         panel.scroll_into_view_if_needed()
@@ -266,7 +298,7 @@ def exercise_every_panel(page) -> int:
 
 def move_every_playground(page) -> int:
     """In every widget output holding a figure, move a control and see the figure change."""
-    areas = page.locator(".jp-OutputArea-output:has(img.widget-image)")
+    areas = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output:has(img.widget-image)")
     for i in range(areas.count()):
         area = areas.nth(i)
         area.scroll_into_view_if_needed()
@@ -340,11 +372,44 @@ def assert_passes_nbval(saved: nbformat.NotebookNode, stored: nbformat.NotebookN
 # --- the tests ----------------------------------------------------------------------------------
 
 
+def code_past_the_edge(page) -> int:
+    """How many code cells of the notebook shown have a line running past the editor's edge."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+               '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-scroller')]
+             .filter(s => s.scrollWidth > s.clientWidth + 1).length"""
+    )
+
+
+def wrapped_text_outputs(page) -> int:
+    """How many plain-text outputs wrap a line (JupyterLab breaks such lines anywhere)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+               '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output pre')]
+             .filter(p => {
+               const lh = parseFloat(getComputedStyle(p).lineHeight);
+               const lines = p.textContent.replace(/\\n$/, '').split('\\n').length;
+               return lh > 0 && p.clientHeight > (lines + 0.5) * lh;
+             }).length"""
+    )
+
+
+def panel_calls(nb: nbformat.NotebookNode) -> int:
+    """How many exercise and quiz panels the chapter's code puts on the page."""
+    pattern = re.compile(r"^[^#\n]*\.panel\(", re.M)
+    return sum(len(pattern.findall(c.source)) for c in nb.cells if c.cell_type == "code")
+
+
 @pytest.mark.parametrize("name", _chapters())
 def test_chapter_runs_in_the_lab_and_still_passes_after_saving(page, lab, name):
     _, _, work = lab
+    stored = nbformat.read(ROOT / "chapters" / name, as_version=4)
     open_notebook(page, lab, name)
+    sessions = api(lab, "GET", "/api/sessions")
+    assert [s["path"] for s in sessions] == [name], f"kernels left from before: {sessions}"
+    t0 = time.monotonic()
     restart_and_run_all(page, CHAPTER_SECONDS)
+    run_all = time.monotonic() - t0
     saved = save(page, work / name)
     errors = [
         f"cell {k}: {o.get('ename')}: {o.get('evalue')}"
@@ -358,9 +423,17 @@ def test_chapter_runs_in_the_lab_and_still_passes_after_saving(page, lab, name):
         page.locator(".jp-OutputArea-output[data-mime-type*='stderr'] >> text=Traceback").count()
         == 0
     )
-    move_every_playground(page)
-    exercise_every_panel(page)
-    assert_passes_nbval(saved, nbformat.read(ROOT / "chapters" / name, as_version=4))
+    assert code_past_the_edge(page) == 0, "a code line runs past the editor's edge"
+    wrapped = wrapped_text_outputs(page)
+    t0 = time.monotonic()
+    playgrounds = move_every_playground(page)
+    panels = exercise_every_panel(page)
+    print(
+        f"\n{name}: Run All {run_all:.0f} s; {playgrounds} playgrounds moved, {panels} panels "
+        f"pressed in {time.monotonic() - t0:.0f} s; {wrapped} text outputs wrap a line"
+    )
+    assert panels == panel_calls(stored), f"{panels} panels on the page, the code makes more"
+    assert_passes_nbval(saved, stored)
 
 
 KINDS_NOTEBOOK = r"""
