@@ -51,8 +51,8 @@ class BatchNorm(Layer):
         Start at 1 and 0, so that the layer first just standardises.
     buffers : {"running_mean": ndarray of shape (D,), "running_var": ndarray of shape (D,)}
         Not trained by the optimiser; start at 0 and 1. Written by
-        ``Sequential.save`` and restored by ``Sequential.load``/``load_weights``;
-        not restored by early stopping, which copies ``params`` only.
+        ``Sequential.save`` and restored by ``Sequential.load``/``load_weights``; early
+        stopping keeps and restores them with the weights (``Sequential.state``).
 
     Built in chapter 04.
     """

@@ -115,6 +115,13 @@ class Sequential:
         return [layer.grads for layer in self.layers]
 
     @property
+    def state(self) -> list[dict[str, Array]]:
+        """What early stopping keeps and restores: the ``params`` and the ``buffers`` (BatchNorm's
+        running statistics) of the layers, one dict each, those that are not empty."""
+        dicts = [(layer.params, getattr(layer, "buffers", None) or {}) for layer in self.layers]
+        return [d for pair in dicts for d in pair if d]
+
+    @property
     def n_params(self) -> int:
         """The number of trainable numbers in the model."""
         return sum(int(p.size) for d in self.params for p in d.values())
@@ -230,7 +237,8 @@ class Sequential:
             Seed or generator for the shuffling; the same seed gives the same run.
         early_stopping : int, optional
             Patience: stop when ``val_loss`` has not improved for this many epochs,
-            then restore the weights of the best epoch (needs ``validation``). The
+            then restore the weights of the best epoch, with BatchNorm's running
+            statistics of that epoch (:attr:`state`; needs ``validation``). The
             best weights are restored also when training runs to the end.
         progress : bool, optional
             Show a ``tqdm`` progress bar. Default: on, except where

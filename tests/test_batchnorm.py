@@ -195,3 +195,23 @@ def test_running_statistics_of_the_wrong_shape_are_refused(tmp_path):
     np.savez(bad, **arrays)
     with pytest.raises(ValueError, match=r"layers\.1\.running_var has shape \(5,\)"):
         Sequential.load(bad)
+
+
+def test_early_stopping_restores_the_running_statistics_of_the_best_epoch():
+    """Early stopping gives back the best epoch's weights *and* running statistics: the same
+    model trained for exactly that many epochs (same seeds, same batches) ends identical."""
+    gen = np.random.default_rng(3)
+    x = (gen.normal(size=(80, 4)) * 3 + 2).astype(np.float32)
+    y = (x[:, 0] > 2).astype(np.int64)  # a rule the model can learn
+    x_val = (gen.normal(size=(40, 4)) * 3 + 2).astype(np.float32)
+    y_val = (x_val[:, 0] <= 2).astype(np.int64)  # its opposite: the validation loss soon rises
+    stopped = bn_model()
+    h = stopped.fit(x, y, epochs=12, batch_size=10, optimizer="adam", rng=0, progress=False,
+                    validation=(x_val, y_val), early_stopping=2)  # fmt: skip
+    assert h.best_epoch < len(h), "the run must go past its best epoch for this test to bite"
+    again = bn_model()
+    again.fit(x, y, epochs=h.best_epoch, batch_size=10, optimizer="adam", rng=0, progress=False)
+    assert len(stopped.state) == len(again.state) == 4  # Dense, BatchNorm params and buffers, Dense
+    for mine, theirs in zip(stopped.state, again.state, strict=True):
+        for key in mine:
+            np.testing.assert_array_equal(mine[key], theirs[key], err_msg=key)
