@@ -307,7 +307,10 @@ class RBM:
 
         Each epoch visits the rows of ``v`` once in a new random order. For each
         batch the update is Δθ ← momentum·Δθ + lr·(g − weight_decay·W), θ ← θ + Δθ,
-        with g the batch-mean :meth:`cd_gradient` (weight decay on W only).
+        with g the batch-mean :meth:`cd_gradient` (weight decay on W only). The
+        loop computes exactly that gradient, with the same random numbers, but in
+        buffers made once per call (see ``_CDStep``): no arrays are allocated per
+        batch, and the weight gradient of both phases is one matrix product.
 
         Parameters
         ----------
@@ -348,7 +351,9 @@ class RBM:
         self.base_rate = v.mean(axis=0)
         if self._velocity is None:
             self._velocity = {key: xp.zeros_like(p) for key, p in self.params.items()}
-        vel = self._velocity
+        if persistent and (self.chain is None or self.chain.shape[0] != batch_size):
+            self.chain = backend.zeros((batch_size, self.n_hidden), self.dtype)
+        step = _CDStep(self, batch_size, k, persistent, lr, momentum, weight_decay)
         n_batches = -(-n // batch_size)
         show = progress_enabled() if progress is None else progress
         bar = Bar(epochs * n_batches, "RBM.fit") if show else None
@@ -356,24 +361,7 @@ class RBM:
             start = time.perf_counter()
             order = rng.permutation(n)
             for i in range(n_batches):
-                batch = v[order[i * batch_size : (i + 1) * batch_size]]
-                h_start = None
-                if persistent:
-                    if self.chain is None or self.chain.shape[0] != batch_size:
-                        self.chain = backend.zeros((batch_size, self.n_hidden), self.dtype)
-                    h_start = self.chain
-                grads, h_end = self.cd_gradient(batch, k, h_start, rng)
-                if persistent:
-                    self.chain = h_end
-                if weight_decay:
-                    grads["W"] -= weight_decay * self.params["W"]
-                for key, p in self.params.items():
-                    if momentum:
-                        vel[key] *= momentum
-                        vel[key] += lr * grads[key]
-                        p += vel[key]
-                    else:
-                        p += lr * grads[key]
+                step(v, order[i * batch_size : (i + 1) * batch_size], rng)
                 if bar is not None:
                     bar.update(1)
             if monitor is not None:
@@ -619,6 +607,134 @@ class RBM:
     def __repr__(self) -> str:
         extra = "" if self.visible == "bernoulli" else f", visible={self.visible!r}"
         return f"RBM(n_visible={self.n_visible}, n_hidden={self.n_hidden}{extra})"
+
+
+def _sigmoid_(x: Array) -> Array:
+    """σ(x) in place, with the same operations (so the same numbers) as ``functions.sigmoid``."""
+    xp = backend.array_module(x)
+    x *= 0.5  # σ(x) = ½ (1 + tanh(x/2)): never overflows
+    xp.tanh(x, out=x)
+    x += 1.0
+    x *= 0.5
+    return x
+
+
+def _uniform_(rng: Any, out: Array) -> Array:
+    """Fill the float32 ``out`` with uniform draws in [0, 1): the numbers ``rng.random(shape,
+    dtype=float32)`` would give, without a new array where the generator can write in place."""
+    if isinstance(rng, np.random.Generator):
+        rng.random(out=out, dtype=np.float32)
+    else:  # CuPy's generator, HostRNG (the fake device, reproducible CuPy)
+        out[...] = rng.random(out.shape, dtype=np.float32)
+    return out
+
+
+class _CDStep:
+    """One CD-k / PCD-k update of an RBM's parameters per call, in preallocated buffers.
+
+    The same computation as :meth:`RBM.cd_gradient` followed by the update of
+    :meth:`RBM.fit`, drawing the same uniform numbers in the same order, arranged
+    for speed:
+
+    - the visible states of both phases live in one array ``vv`` (negative rows
+      first, then the batch) and the hidden probabilities in ``pp``, so that the
+      weight step of both phases, lr·(v0ᵀp0/n0 − vkᵀpk/nk), is *one* product
+      ``vvᵀ @ pp`` once the rows of ``pp`` are scaled by −lr/nk and lr/n0;
+      the bias steps are a column sum of ``pp`` and one vector-matrix product;
+    - every matrix product writes into its buffer (``out=``), sigmoids are taken
+      in place, samples are uniform draws compared in place (u < p → 1.0);
+    - everything stays in the model's dtype; nothing is allocated per batch
+      except the batch's row indices.
+    """
+
+    def __init__(
+        self,
+        rbm: RBM,
+        batch_size: int,
+        k: int,
+        persistent: bool,
+        lr: float,
+        momentum: float,
+        weight_decay: float,
+    ) -> None:
+        self.rbm, self.k, self.persistent = rbm, k, persistent
+        self.lr, self.momentum, self.weight_decay = float(lr), momentum, weight_decay
+        V, H, dt, n = rbm.n_visible, rbm.n_hidden, rbm.dtype, batch_size
+        self.nk = n  # the negative rows when persistent: the chains
+        self.vv = backend.zeros((2 * n, V), dt)  # [v_k; v_0]
+        self.pp = backend.zeros((2 * n, H), dt)  # [p_k; p_0], then scaled by ∓lr/n
+        self.h = rbm.chain if persistent else backend.zeros((n, H), dt)
+        self.uv = backend.zeros((n, V), np.float32)  # uniform draws, as cd_gradient's
+        self.uh = backend.zeros((n, H), np.float32)
+        self.coef = backend.zeros(2 * n, dt)  # ∓lr/n per row, for the visible bias
+        self.grads = {key: _zeros_like(p) for key, p in rbm.params.items()}
+        self.decay = _zeros_like(rbm.params["W"]) if weight_decay else None
+        self._rows = (-1, -1)
+
+    def _scales(self, nk: int, n0: int) -> None:
+        """Set ``coef`` for nk negative and n0 positive rows (changes only at a short batch)."""
+        if self._rows != (nk, n0):
+            self.coef[:nk] = -self.lr / nk
+            self.coef[nk : nk + n0] = self.lr / n0
+            self._rows = (nk, n0)
+
+    def _sample_h(self, p: Array, rng: Any, h: Array) -> None:
+        xp = backend.array_module(p)
+        u = _uniform_(rng, self.uh[: p.shape[0]])
+        xp.less(u, p, out=h)  # 1.0 where u < p
+
+    def __call__(self, v: Array, rows: Array, rng: Any) -> None:
+        rbm = self.rbm
+        xp = backend.array_module(v)
+        W, a, b = rbm.params["W"], rbm.params["a"], rbm.params["b"]
+        n0 = rows.shape[0]
+        nk = self.nk if self.persistent else n0  # CD: one chain per row of the batch
+        vv, pp = self.vv[: nk + n0], self.pp[: nk + n0]
+        v0, p0 = vv[nk:], pp[nk:]
+        vk, pk = vv[:nk], pp[:nk]
+        h = self.h[:nk]
+        xp.take(v, rows, axis=0, out=v0)  # the batch
+        xp.matmul(v0, W, out=p0)  # 1. positive phase p0 = σ(v0 W + b)
+        p0 += b
+        _sigmoid_(p0)
+        if not self.persistent:  # 2. CD starts the chains at the data
+            self._sample_h(p0, rng, h)
+        for _ in range(self.k):  # 3. k Gibbs steps
+            xp.matmul(h, W.T, out=vk)
+            vk += a
+            if rbm.visible == "gaussian":
+                vk += rng.standard_normal(vk.shape, dtype=np.float32).astype(rbm.dtype)
+            else:
+                _sigmoid_(vk)
+                xp.less(_uniform_(rng, self.uv[:nk]), vk, out=vk)
+            xp.matmul(vk, W, out=pk)
+            pk += b
+            _sigmoid_(pk)
+            self._sample_h(pk, rng, h)  # the chains' new states (PCD keeps them)
+        self._scales(nk, n0)  # 5. the steps: rows of pp scaled by −lr/nk and lr/n0
+        pk *= -self.lr / nk
+        p0 *= self.lr / n0
+        g = self.grads
+        xp.matmul(vv.T, pp, out=g["W"])  # lr (v0ᵀ p0 / n0 − vkᵀ pk / nk): one product
+        xp.matmul(self.coef[: nk + n0], vv, out=g["a"])  # lr (mean v0 − mean vk)
+        xp.sum(pp, axis=0, out=g["b"])  # lr (mean p0 − mean pk)
+        if self.decay is not None:
+            xp.multiply(W, self.lr * self.weight_decay, out=self.decay)
+            g["W"] -= self.decay
+        velocity = rbm._velocity
+        for key, p in rbm.params.items():
+            if self.momentum and velocity is not None:
+                vel = velocity[key]
+                vel *= self.momentum
+                vel += g[key]
+                p += vel
+            else:
+                p += g[key]
+
+
+def _zeros_like(a: Array) -> Array:
+    """Zeros of the shape, dtype and device of ``a``."""
+    return backend.array_module(a).zeros_like(a)
 
 
 def _logsumexp(x: np.ndarray) -> float:

@@ -261,11 +261,70 @@ def test_free_energy_and_pseudo_likelihood_agree_with_scikit_learn():
     np.testing.assert_allclose(rbm.free_energy(data), theirs._free_energy(data), rtol=1e-10)
     # scikit-learn flips one random bit per row and multiplies by V: averaged over
     # many draws it approaches the exact sum over all bits.
-    rs = np.random.RandomState(0)
-    theirs.random_state_ = rs
+    # (score_samples draws from check_random_state(self.random_state): a RandomState
+    # instance there gives new bits on every call, an int the same bits every time.)
+    theirs.random_state = np.random.RandomState(0)
     estimate = np.mean([theirs.score_samples(data).mean() for _ in range(400)])
     exact = rbm.pseudo_likelihood(data)
     assert estimate == pytest.approx(exact, rel=0.05)
+
+
+def _fit_by_cd_gradient(rbm, data, epochs, batch_size, lr, k, persistent, momentum, wd, rng):
+    """RBM.fit written out with the readable cd_gradient: what the fast loop must equal."""
+    rng = backend.default_rng(rng)
+    vel = {key: np.zeros_like(p) for key, p in rbm.params.items()}
+    chain = np.zeros((batch_size, rbm.n_hidden), rbm.dtype) if persistent else None
+    for _ in range(epochs):
+        order = rng.permutation(len(data))
+        for i in range(0, len(data), batch_size):
+            grads, h = rbm.cd_gradient(data[order[i : i + batch_size]], k, chain, rng)
+            chain = h if persistent else None
+            grads["W"] -= wd * rbm.params["W"]
+            for key, p in rbm.params.items():
+                vel[key] = momentum * vel[key] + lr * grads[key]
+                p += vel[key]
+    return rbm
+
+
+@pytest.mark.parametrize(
+    "k,persistent,momentum,wd,n",
+    [
+        (1, True, 0.0, 0.0, 200),
+        (2, False, 0.5, 0.01, 210),
+        (1, False, 0.0, 0.0, 190),
+        (3, True, 0.9, 0.001, 230),
+    ],
+)
+def test_the_fast_training_loop_is_cd_gradient_with_the_same_random_numbers(
+    k, persistent, momentum, wd, n
+):
+    # n not a multiple of the batch: the last, short batch takes the other path.
+    data = _toy_data(n)
+    kw = dict(epochs=3, batch_size=20, lr=0.1, k=k, persistent=persistent)
+    fast = RBM(16, 8, rng=0, dtype=np.float64).fit(
+        data, **kw, momentum=momentum, weight_decay=wd, monitor=False, rng=5
+    )
+    slow = _fit_by_cd_gradient(
+        RBM(16, 8, rng=0, dtype=np.float64), data, 3, 20, 0.1, k, persistent, momentum, wd, 5
+    )
+    for key in fast.params:
+        np.testing.assert_allclose(fast.params[key], slow.params[key], rtol=0, atol=1e-12)
+    assert fast.W.dtype == np.float64
+
+
+def test_the_fast_training_loop_stays_in_float32():
+    data = _toy_data(100)
+    rbm = RBM(16, 8, rng=0).fit(
+        data.astype(np.float64),
+        epochs=2,
+        batch_size=20,
+        persistent=True,
+        momentum=0.5,
+        weight_decay=0.01,
+    )
+    assert all(p.dtype == np.float32 for p in rbm.params.values())
+    assert all(p.dtype == np.float32 for p in rbm._velocity.values())
+    assert rbm.chain.dtype == np.float32
 
 
 def test_monitor_false_records_no_history():
