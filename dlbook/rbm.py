@@ -622,7 +622,7 @@ def _sigmoid_(x: Array) -> Array:
 def _uniform_(rng: Any, out: Array) -> Array:
     """Fill the float32 ``out`` with uniform draws in [0, 1): the numbers ``rng.random(shape,
     dtype=float32)`` would give, without a new array where the generator can write in place."""
-    if isinstance(rng, np.random.Generator):
+    if type(rng).__module__.startswith("numpy"):  # NumPy's Generator writes into out
         rng.random(out=out, dtype=np.float32)
     else:  # CuPy's generator, HostRNG (the fake device, reproducible CuPy)
         out[...] = rng.random(out.shape, dtype=np.float32)
