@@ -308,9 +308,9 @@ class RBM:
         Each epoch visits the rows of ``v`` once in a new random order. For each
         batch the update is Δθ ← momentum·Δθ + lr·(g − weight_decay·W), θ ← θ + Δθ,
         with g the batch-mean :meth:`cd_gradient` (weight decay on W only). The
-        loop computes exactly that gradient, with the same random numbers, but in
-        buffers made once per call (see ``_CDStep``): no arrays are allocated per
-        batch, and the weight gradient of both phases is one matrix product.
+        loop computes exactly that gradient, with the same random numbers and the
+        same operations (so the same numbers), in buffers made once per call (see
+        ``_CDStep``): no arrays are allocated per batch.
 
         Parameters
         ----------
@@ -636,15 +636,17 @@ class _CDStep:
     :meth:`RBM.fit`, drawing the same uniform numbers in the same order, arranged
     for speed:
 
-    - the visible states of both phases live in one array ``vv`` (negative rows
-      first, then the batch) and the hidden probabilities in ``pp``, so that the
-      weight step of both phases, lr·(v0ᵀp0/n0 − vkᵀpk/nk), is *one* product
-      ``vvᵀ @ pp`` once the rows of ``pp`` are scaled by −lr/nk and lr/n0;
-      the bias steps are a column sum of ``pp`` and one vector-matrix product;
-    - every matrix product writes into its buffer (``out=``), sigmoids are taken
-      in place, samples are uniform draws compared in place (u < p → 1.0);
+    - one matrix product per phase and two for the weight gradient, each writing
+      into its buffer (``out=``); sigmoids are taken in place; samples are
+      uniform draws into a preallocated float32 buffer compared in place
+      (u < p → 1.0);
     - everything stays in the model's dtype; nothing is allocated per batch
       except the batch's row indices.
+
+    The operations are those of ``cd_gradient`` and ``fit``, in the same order, so
+    the numbers are the same to the last bit (float32 rounding included). (Putting
+    both phases into one product, [v0; vk]ᵀ [p0/n0; −pk/nk], saves little and
+    changes the rounding, so a training run would drift from the readable version.)
     """
 
     def __init__(
@@ -662,21 +664,15 @@ class _CDStep:
         V, H, dt, n = rbm.n_visible, rbm.n_hidden, rbm.dtype, batch_size
         self.nk = n  # the negative rows when persistent: the chains
         self.vv = backend.zeros((2 * n, V), dt)  # [v_k; v_0]
-        self.pp = backend.zeros((2 * n, H), dt)  # [p_k; p_0], then scaled by ∓lr/n
+        self.pp = backend.zeros((2 * n, H), dt)  # [p_k; p_0]
         self.h = rbm.chain if persistent else backend.zeros((n, H), dt)
         self.uv = backend.zeros((n, V), np.float32)  # uniform draws, as cd_gradient's
         self.uh = backend.zeros((n, H), np.float32)
-        self.coef = backend.zeros(2 * n, dt)  # ∓lr/n per row, for the visible bias
+        self.neg = _zeros_like(rbm.params["W"])  # the negative phase's terms
+        self.neg_a = _zeros_like(rbm.params["a"])
+        self.neg_b = _zeros_like(rbm.params["b"])
         self.grads = {key: _zeros_like(p) for key, p in rbm.params.items()}
         self.decay = _zeros_like(rbm.params["W"]) if weight_decay else None
-        self._rows = (-1, -1)
-
-    def _scales(self, nk: int, n0: int) -> None:
-        """Set ``coef`` for nk negative and n0 positive rows (changes only at a short batch)."""
-        if self._rows != (nk, n0):
-            self.coef[:nk] = -self.lr / nk
-            self.coef[nk : nk + n0] = self.lr / n0
-            self._rows = (nk, n0)
 
     def _sample_h(self, p: Array, rng: Any, h: Array) -> None:
         xp = backend.array_module(p)
@@ -711,16 +707,21 @@ class _CDStep:
             pk += b
             _sigmoid_(pk)
             self._sample_h(pk, rng, h)  # the chains' new states (PCD keeps them)
-        self._scales(nk, n0)  # 5. the steps: rows of pp scaled by −lr/nk and lr/n0
-        pk *= -self.lr / nk
-        p0 *= self.lr / n0
-        g = self.grads
-        xp.matmul(vv.T, pp, out=g["W"])  # lr (v0ᵀ p0 / n0 − vkᵀ pk / nk): one product
-        xp.matmul(self.coef[: nk + n0], vv, out=g["a"])  # lr (mean v0 − mean vk)
-        xp.sum(pp, axis=0, out=g["b"])  # lr (mean p0 − mean pk)
+        g = self.grads  # 5. the gradient, with the operations of cd_gradient and fit
+        xp.matmul(v0.T, p0, out=g["W"])  # (so the same numbers: float32 rounding included)
+        xp.matmul(vk.T, pk, out=self.neg)
+        g["W"] /= n0
+        self.neg /= nk
+        g["W"] -= self.neg  # v0ᵀ p0 / n0 − vkᵀ pk / nk
+        xp.mean(v0, axis=0, out=g["a"])
+        g["a"] -= xp.mean(vk, axis=0, out=self.neg_a)
+        xp.mean(p0, axis=0, out=g["b"])
+        g["b"] -= xp.mean(pk, axis=0, out=self.neg_b)
         if self.decay is not None:
-            xp.multiply(W, self.lr * self.weight_decay, out=self.decay)
+            xp.multiply(self.weight_decay, W, out=self.decay)
             g["W"] -= self.decay
+        for grad in g.values():
+            grad *= self.lr
         velocity = rbm._velocity
         for key, p in rbm.params.items():
             if self.momentum and velocity is not None:
