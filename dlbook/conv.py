@@ -121,7 +121,9 @@ def _check_images(where: str, x: Any, channels: int | None = None) -> None:
 # --- im2col and col2im -------------------------------------------------------------
 
 
-def im2col(x: Array, kernel_size: Any, stride: Any = 1, padding: Any = 0) -> Array:
+def im2col(
+    x: Array, kernel_size: Any, stride: Any = 1, padding: Any = 0, out: Array | None = None
+) -> Array:
     """Copy every kh×kw patch of ``x`` into one column of a matrix.
 
     Parameters
@@ -129,6 +131,10 @@ def im2col(x: Array, kernel_size: Any, stride: Any = 1, padding: Any = 0) -> Arr
     x : ndarray of shape (N, C, H, W)
     kernel_size, stride, padding : int or pair of int
         Zero padding is added on every side.
+    out : ndarray of shape (C·kh·kw, OH·OW·N), contiguous, optional
+        Written and returned instead of a new array (:class:`Conv2D` passes the
+        one of its previous call: a fresh 4 MB array costs the operating system
+        about a thousand page faults, more time than the copy itself).
 
     Returns
     -------
@@ -165,12 +171,20 @@ def im2col(x: Array, kernel_size: Any, stride: Any = 1, padding: Any = 0) -> Arr
         padded = xp.zeros((c, h + 2 * p[0], w + 2 * p[1], n), dtype=x.dtype)
         padded[:, p[0] : p[0] + h, p[1] : p[1] + w] = xc
         xc = padded
-    cols = xp.empty((c, k[0], k[1], oh, ow, n), dtype=x.dtype)
+    shape = (c * k[0] * k[1], oh * ow * n)
+    if out is None:
+        out = xp.empty(shape, dtype=x.dtype)
+    elif tuple(out.shape) != shape or out.dtype != x.dtype or not out.flags.c_contiguous:
+        raise ValueError(
+            f"im2col: out must be a contiguous {x.dtype} array of shape {shape}; got "
+            f"{out.dtype} {tuple(out.shape)}."
+        )
+    cols = out.reshape(c, k[0], k[1], oh, ow, n)  # a view: writing it fills out
     for i in range(k[0]):
         for j in range(k[1]):
             # every output pixel's (i, j) neighbour, for all channels and samples at once
             cols[:, i, j] = xc[:, i : i + s[0] * oh : s[0], j : j + s[1] * ow : s[1]]
-    return cols.reshape(c * k[0] * k[1], oh * ow * n)
+    return out
 
 
 def col2im(
@@ -241,6 +255,19 @@ def col2im(
 # --- Conv2D ------------------------------------------------------------------------
 
 
+def _reusable(buffer: Array, shape: tuple[int, ...], dtype: Any, like: Array) -> Array:
+    """``buffer`` if it has ``shape``, ``dtype`` and the device of ``like``, else None.
+
+    Conv2D keeps its large work arrays from call to call and writes over them: a
+    fresh array of a few hundred kB or more costs the operating system a page
+    fault per 4 kB page each time (glibc hands such memory back), often more
+    time than the computation that fills it.
+    """
+    if buffer is None or tuple(buffer.shape) != tuple(shape) or buffer.dtype != dtype:
+        return None
+    return buffer if backend.array_module(buffer) is backend.array_module(like) else None
+
+
 class Conv2D(Layer):
     """A 2-D convolution (strictly, a cross-correlation, as in every framework).
 
@@ -265,6 +292,11 @@ class Conv2D(Layer):
     Attributes
     ----------
     params : {"W": ndarray of shape (C_out, C_in, kh, kw), "b": ndarray of shape (C_out,)}
+    cols : ndarray of shape (C_in·kh·kw, OH·OW·N)
+        im2col of the last input, kept for ``backward``. It and the other work
+        arrays (``dcols``, ``x_copy``, ``dout_copy``) are written over by the next
+        call of the same shape instead of being allocated again; the arrays that
+        ``forward`` and ``backward`` return are always new.
 
     Raises
     ------
@@ -320,6 +352,9 @@ class Conv2D(Layer):
         self.grads = {k: backend.zeros(v.shape, self.dtype) for k, v in self.params.items()}
         self.cols: Array = None  # im2col of the input, (C_in·kh·kw, OH·OW·N)
         self.x_shape: tuple[int, ...] | None = None  # (N, C_in, H, W)
+        self.dcols: Array = None  # Wᵀ · dout, kept only to be written over by the next call
+        self.x_copy: Array = None  # input and dout copied to the (C, H, W, N) layout when
+        self.dout_copy: Array = None  # they come in another one (buffers, as dcols)
 
     def config(self) -> dict[str, Any]:
         init = self.init if isinstance(self.init, str) else float(self.init)
@@ -350,15 +385,33 @@ class Conv2D(Layer):
         )
         return (int(x_shape[0]), self.out_channels, oh, ow)
 
+    def _own_layout(self, a: Array, buffer: str) -> Array:
+        """``a`` (N, C, H, W) in this module's (C, H, W, N) memory and the layer's dtype.
+
+        ``a`` itself when it is; else a copy into the array ``self.<buffer>``, kept
+        and written over from call to call (see :func:`_reusable`). Never writes to ``a``.
+        """
+        dtype = self.params["W"].dtype
+        view = a.transpose(1, 2, 3, 0)
+        if view.flags.c_contiguous and a.dtype == dtype:
+            return a
+        copy = _reusable(getattr(self, buffer), view.shape, dtype, a)
+        if copy is None:
+            copy = backend.array_module(a).empty(view.shape, dtype)
+            setattr(self, buffer, copy)
+        copy[...] = view
+        return copy.transpose(3, 0, 1, 2)
+
     def forward(self, x: Array, train: bool = False) -> Array:
         """The convolution of x (N, C_in, H, W); returns (N, C_out, OH, OW)."""
         _check_images("Conv2D", x, self.in_channels)
         n, f, oh, ow = self.output_shape(tuple(x.shape))
         W, b = self.params["W"], self.params["b"]
-        if x.dtype != W.dtype:
-            x = x.astype(W.dtype)
         xp = backend.array_module(x, W)
-        cols = im2col(x, self.kernel_size, self.stride, self.padding)  # (C·kh·kw, OH·OW·N)
+        x = self._own_layout(x, "x_copy")
+        # (C·kh·kw, OH·OW·N), written over the last call's matrix when it has the same shape
+        reuse = _reusable(self.cols, (W[0].size, oh * ow * n), W.dtype, x)
+        cols = im2col(x, self.kernel_size, self.stride, self.padding, out=reuse)
         out = xp.matmul(W.reshape(f, -1), cols)  # (F, C·kh·kw) @ (C·kh·kw, OH·OW·N)
         out += b[:, None]
         self.cols, self.x_shape = cols, tuple(x.shape)
@@ -373,16 +426,16 @@ class Conv2D(Layer):
         xp = backend.array_module(dout)
         W = self.params["W"]
         # (N, F, OH, OW) -> (F, OH·OW·N); no copy when dout has this module's layout
-        d = dout.transpose(1, 2, 3, 0).reshape(f, -1)
-        if d.dtype != W.dtype:
-            d = d.astype(W.dtype)
+        d = self._own_layout(dout, "dout_copy").transpose(1, 2, 3, 0).reshape(f, -1)
         # (F, OH·OW·N) @ (OH·OW·N, C·kh·kw) -> (F, C·kh·kw)
         xp.matmul(d, self.cols.T, out=self.grads["W"].reshape(f, -1))
         d.sum(axis=1, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
-        dcols = xp.matmul(W.reshape(f, -1).T, d)  # (C·kh·kw, F) @ (F, OH·OW·N)
-        return col2im(dcols, self.x_shape, self.kernel_size, self.stride, self.padding)
+        if _reusable(self.dcols, self.cols.shape, W.dtype, d) is None:  # else: write over it
+            self.dcols = xp.empty(self.cols.shape, W.dtype)
+        xp.matmul(W.reshape(f, -1).T, d, out=self.dcols)  # (C·kh·kw, F) @ (F, OH·OW·N)
+        return col2im(self.dcols, self.x_shape, self.kernel_size, self.stride, self.padding)
 
 
 # --- pooling -----------------------------------------------------------------------

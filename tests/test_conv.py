@@ -358,3 +358,41 @@ def test_output_size_formula():
     assert output_size(28, 5, 1, 2) == 28
     assert output_size(28, 3, 2, 1) == 14  # floor of 14.5
     assert output_size(7, 3, 2) == 3
+
+
+def test_conv2d_reuses_its_work_arrays_but_never_what_it_returns(device):
+    """cols, Wᵀ·dout and layout copies are written over from call to call; outputs are fresh."""
+    layer = Conv2D(2, 3, 3, padding=1, rng=1)
+    fresh = Conv2D(2, 3, 3, padding=1, rng=1)
+    xs = [batch(4, 2, 6, 6, dtype=np.float32) for _ in range(2)]  # NCHW: copied to the layout
+    outs, dxs = [], []
+    for x in xs:
+        y = layer.forward(x, train=True)
+        dout = backend.ones(y.shape, np.float32)
+        outs.append((y, backend.to_cpu(y).copy()))
+        dxs.append((layer.backward(dout), backend.to_cpu(layer.grads["W"]).copy()))
+        if len(outs) == 1:
+            buffers = (layer.cols, layer.dcols, layer.x_copy, layer.dout_copy)
+    assert all(b is not None for b in buffers)
+    assert (layer.cols, layer.dcols, layer.x_copy, layer.dout_copy) == buffers  # same arrays
+    np.testing.assert_array_equal(backend.to_cpu(outs[0][0]), outs[0][1])  # not overwritten
+    assert dxs[0][0] is not dxs[1][0]
+    for x, (y, _), (dx, gW) in zip(xs, outs, dxs, strict=True):  # each call as a fresh layer's
+        np.testing.assert_allclose(backend.to_cpu(fresh.forward(x)), backend.to_cpu(y), rtol=1e-6)
+        dx_fresh = fresh.backward(backend.ones(y.shape, np.float32))
+        np.testing.assert_allclose(backend.to_cpu(dx_fresh), backend.to_cpu(dx), rtol=1e-6)
+        np.testing.assert_allclose(backend.to_cpu(fresh.grads["W"]), gW, rtol=1e-6)
+        fresh = Conv2D(2, 3, 3, padding=1, rng=1)
+    layer.forward(batch(5, 2, 6, 6, dtype=np.float32))  # a new batch size: new buffers
+    assert layer.cols.shape == (2 * 9, 36 * 5) and layer.cols is not buffers[0]
+
+
+def test_im2col_writes_into_out_and_checks_it(device):
+    x = batch(2, 3, 5, 5, dtype=np.float32)
+    out = backend.empty((27, 9 * 2), np.float32)
+    assert im2col(x, 3, out=out) is out
+    np.testing.assert_array_equal(backend.to_cpu(out), backend.to_cpu(im2col(x, 3)))
+    with pytest.raises(ValueError, match=r"out must be a contiguous float32 array of shape"):
+        im2col(x, 3, out=backend.empty((27, 17), np.float32))
+    with pytest.raises(ValueError, match="out must be"):
+        im2col(x, 3, out=backend.empty((27, 18), np.float64))
