@@ -121,9 +121,7 @@ def _check_images(where: str, x: Any, channels: int | None = None) -> None:
 # --- im2col and col2im -------------------------------------------------------------
 
 
-def im2col(
-    x: Array, kernel_size: Any, stride: Any = 1, padding: Any = 0, out: Array | None = None
-) -> Array:
+def im2col(x: Array, kernel_size: Any, stride: Any = 1, padding: Any = 0) -> Array:
     """Copy every kh×kw patch of ``x`` into one column of a matrix.
 
     Parameters
@@ -131,10 +129,6 @@ def im2col(
     x : ndarray of shape (N, C, H, W)
     kernel_size, stride, padding : int or pair of int
         Zero padding is added on every side.
-    out : ndarray of shape (C·kh·kw, OH·OW·N), contiguous, optional
-        Written and returned instead of a new array (:class:`Conv2D` passes the
-        one of its previous call: a fresh 4 MB array costs the operating system
-        about a thousand page faults, more time than the copy itself).
 
     Returns
     -------
@@ -171,20 +165,12 @@ def im2col(
         padded = xp.zeros((c, h + 2 * p[0], w + 2 * p[1], n), dtype=x.dtype)
         padded[:, p[0] : p[0] + h, p[1] : p[1] + w] = xc
         xc = padded
-    shape = (c * k[0] * k[1], oh * ow * n)
-    if out is None:
-        out = xp.empty(shape, dtype=x.dtype)
-    elif tuple(out.shape) != shape or out.dtype != x.dtype or not out.flags.c_contiguous:
-        raise ValueError(
-            f"im2col: out must be a contiguous {x.dtype} array of shape {shape}; got "
-            f"{out.dtype} {tuple(out.shape)}."
-        )
-    cols = out.reshape(c, k[0], k[1], oh, ow, n)  # a view: writing it fills out
+    cols = xp.empty((c, k[0], k[1], oh, ow, n), dtype=x.dtype)
     for i in range(k[0]):
         for j in range(k[1]):
             # every output pixel's (i, j) neighbour, for all channels and samples at once
             cols[:, i, j] = xc[:, i : i + s[0] * oh : s[0], j : j + s[1] * ow : s[1]]
-    return out
+    return cols.reshape(c * k[0] * k[1], oh * ow * n)
 
 
 def col2im(
@@ -268,6 +254,23 @@ def _reusable(buffer: Array, shape: tuple[int, ...], dtype: Any, like: Array) ->
     return buffer if backend.array_module(buffer) is backend.array_module(like) else None
 
 
+def _im2col_into(cols: Array, x: Array, k: Any, s: Any, p: Any) -> None:
+    """:func:`im2col` written into ``cols`` (C·kh·kw, OH·OW·N), an array Conv2D reuses."""
+    (kh, kw), (sh, sw), (ph, pw) = k, s, p
+    n, c, h, w = x.shape
+    xp = backend.array_module(x)
+    xc = xp.ascontiguousarray(x.transpose(1, 2, 3, 0))
+    if (ph, pw) != (0, 0):
+        padded = xp.zeros((c, h + 2 * ph, w + 2 * pw, n), dtype=x.dtype)
+        padded[:, ph : ph + h, pw : pw + w] = xc
+        xc = padded
+    oh, ow = (xc.shape[1] - kh) // sh + 1, (xc.shape[2] - kw) // sw + 1
+    c6 = cols.reshape(c, kh, kw, oh, ow, n)
+    for i in range(kh):
+        for j in range(kw):
+            c6[:, i, j] = xc[:, i : i + sh * oh : sh, j : j + sw * ow : sw]
+
+
 class Conv2D(Layer):
     """A 2-D convolution (strictly, a cross-correlation, as in every framework).
 
@@ -293,10 +296,10 @@ class Conv2D(Layer):
     ----------
     params : {"W": ndarray of shape (C_out, C_in, kh, kw), "b": ndarray of shape (C_out,)}
     cols : ndarray of shape (C_in·kh·kw, OH·OW·N)
-        im2col of the last input, kept for ``backward``. It and the other work
-        arrays (``dcols``, ``x_copy``, ``dout_copy``) are written over by the next
-        call of the same shape instead of being allocated again; the arrays that
-        ``forward`` and ``backward`` return are always new.
+        im2col of the last input, kept for ``backward``. It (and ``x_copy``, the
+        input copied to this module's layout when it comes in another) is written
+        over by the next call of the same shape instead of being allocated again;
+        the arrays that ``forward`` and ``backward`` return are always new.
 
     Raises
     ------
@@ -352,9 +355,7 @@ class Conv2D(Layer):
         self.grads = {k: backend.zeros(v.shape, self.dtype) for k, v in self.params.items()}
         self.cols: Array = None  # im2col of the input, (C_in·kh·kw, OH·OW·N)
         self.x_shape: tuple[int, ...] | None = None  # (N, C_in, H, W)
-        self.dcols: Array = None  # Wᵀ · dout, kept only to be written over by the next call
-        self.x_copy: Array = None  # input and dout copied to the (C, H, W, N) layout when
-        self.dout_copy: Array = None  # they come in another one (buffers, as dcols)
+        self.x_copy: Array = None  # the input copied to the (C, H, W, N) layout, when it is not
 
     def config(self) -> dict[str, Any]:
         init = self.init if isinstance(self.init, str) else float(self.init)
@@ -410,8 +411,11 @@ class Conv2D(Layer):
         xp = backend.array_module(x, W)
         x = self._own_layout(x, "x_copy")
         # (C·kh·kw, OH·OW·N), written over the last call's matrix when it has the same shape
-        reuse = _reusable(self.cols, (W[0].size, oh * ow * n), W.dtype, x)
-        cols = im2col(x, self.kernel_size, self.stride, self.padding, out=reuse)
+        cols = _reusable(self.cols, (W[0].size, oh * ow * n), W.dtype, x)
+        if cols is None:
+            cols = im2col(x, self.kernel_size, self.stride, self.padding)
+        else:
+            _im2col_into(cols, x, self.kernel_size, self.stride, self.padding)
         out = xp.matmul(W.reshape(f, -1), cols)  # (F, C·kh·kw) @ (C·kh·kw, OH·OW·N)
         out += b[:, None]
         self.cols, self.x_shape = cols, tuple(x.shape)
@@ -426,16 +430,16 @@ class Conv2D(Layer):
         xp = backend.array_module(dout)
         W = self.params["W"]
         # (N, F, OH, OW) -> (F, OH·OW·N); no copy when dout has this module's layout
-        d = self._own_layout(dout, "dout_copy").transpose(1, 2, 3, 0).reshape(f, -1)
+        d = dout.transpose(1, 2, 3, 0).reshape(f, -1)
+        if d.dtype != W.dtype:
+            d = d.astype(W.dtype)
         # (F, OH·OW·N) @ (OH·OW·N, C·kh·kw) -> (F, C·kh·kw)
         xp.matmul(d, self.cols.T, out=self.grads["W"].reshape(f, -1))
         d.sum(axis=1, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
-        if _reusable(self.dcols, self.cols.shape, W.dtype, d) is None:  # else: write over it
-            self.dcols = xp.empty(self.cols.shape, W.dtype)
-        xp.matmul(W.reshape(f, -1).T, d, out=self.dcols)  # (C·kh·kw, F) @ (F, OH·OW·N)
-        return col2im(self.dcols, self.x_shape, self.kernel_size, self.stride, self.padding)
+        dcols = xp.matmul(W.reshape(f, -1).T, d)  # (C·kh·kw, F) @ (F, OH·OW·N)
+        return col2im(dcols, self.x_shape, self.kernel_size, self.stride, self.padding)
 
 
 # --- pooling -----------------------------------------------------------------------
