@@ -312,7 +312,11 @@ def move_every_playground(page) -> int:
         elif area.locator(".widget-checkbox input").count():
             area.locator(".widget-checkbox input").first.click()
         elif area.locator("button.widget-toggle-button").count():
-            area.locator("button.widget-toggle-button").first.click()
+            # ToggleButtons: the one already chosen changes nothing; choose another.
+            others = area.locator("button.widget-toggle-button:not(.mod-active)")
+            (
+                others if others.count() else area.locator("button.widget-toggle-button")
+            ).first.click()
         elif area.locator("select").count():
             select = area.locator("select").first
             options = select.locator("option").all_inner_texts()
