@@ -1,19 +1,9 @@
 """Layers: small classes with ``forward`` and ``backward``.
 
 Every layer keeps the same contract (DESIGN §2.1), set out in :mod:`dlbook.layer_base`:
-
-- ``layer.params`` and ``layer.grads`` are dicts with the same keys (``"W"``,
-  ``"b"``); ``backward`` writes gradients *in place* into the arrays of
-  ``grads`` (``self.grads["W"][...] = dW``), so an optimiser that holds
-  references to them stays valid.
-- ``forward(x, train=False)`` returns a new output array and keeps what
-  ``backward`` needs; every value it keeps is declared ``None`` in ``__init__``.
-- ``backward(dout)`` fills ``grads`` and returns dx, the gradient with respect to
-  the input. Neither ``x`` nor ``dout`` is ever modified.
-- A layer keeps the dtype it is given (float32 for training); ``layer.astype(np.float64)``
-  gives an independent float64 copy for gradient checks.
-- ``type(layer).__name__`` and ``layer.config()`` (JSON-able constructor
-  arguments) describe it; :func:`from_config` builds it again.
+``params`` and ``grads`` dicts with the same keys, ``forward(x, train=False)`` returning a
+new array, ``backward(dout)`` filling ``grads`` in place and returning dx, the dtype kept,
+``config()`` and :func:`from_config` to describe and rebuild it.
 
 The loss layer :class:`SoftmaxCrossEntropy` has a different call:
 ``forward(scores, targets)`` returns the mean loss and ``backward()`` returns
