@@ -12,7 +12,7 @@ import types
 import pytest
 
 from dlbook import exercises
-from dlbook.exercises import Quiz, core, progress
+from dlbook.exercises import Quiz, index, progress
 
 
 def test_path_follows_dlbook_home(dlbook_home):
@@ -120,7 +120,7 @@ def test_summary_and_show_progress(dlbook_home, monkeypatch, capsys):
     q2 = Quiz("01.c", "Question c?", ["x", "y"], 1, "e")
     module = types.ModuleType("dlbook.exercises.ch00")
     module.a, module.b, module.c = q0, q1, q2
-    monkeypatch.setattr(core, "chapter_modules", lambda: {"00": module})
+    monkeypatch.setattr(index, "chapter_modules", lambda: {"00": module})
     q0.check(1)
     q0.check(0)
     q1.check(0)
