@@ -6,9 +6,12 @@ scikit-learn's settings: learning rate 0.1 scaling the batch-mean gradient, weig
 N(0, 0.01²), zero biases, no momentum, no weight decay. dlbook trains in float32;
 scikit-learn computes in the dtype of its data, so it runs twice: on the same
 float32 array, and on float64 data (what ``(x > 0.5).astype(float)`` gives it).
-dlbook records no per-epoch history (``monitor=False``), as scikit-learn by default.
-(One difference in the recipe: dlbook visits the digits in a new random order each
-epoch, scikit-learn in the same fixed batches.)
+dlbook records no per-epoch history (``monitor=False``), as scikit-learn by default,
+and visits the digits in the same fixed batches every epoch (``shuffle=False``), as
+scikit-learn does. (With a new order each epoch, dlbook's default, 8 seeds gave a
+mean exact pseudo-likelihood of −111.1 nats with sd 2.3, against −109.6, sd 0.6,
+in fixed batches and −109.9, sd 0.7, for scikit-learn: reshuffling made PCD at this
+learning rate less stable here, so the comparison uses scikit-learn's batches.)
 
 Each training run is a fresh process (``--worker``) with every thread pool capped at
 the same count; runs alternate between the sides, round after round, with the
@@ -89,7 +92,14 @@ def worker(side: str, seed: int, epochs: int, threads: int) -> dict[str, Any]:
 
         t, c = time.perf_counter(), time.process_time()
         m = RBM(784, 256, rng=seed).fit(
-            x, epochs=epochs, batch_size=100, lr=0.1, k=1, persistent=True, monitor=False
+            x,
+            epochs=epochs,
+            batch_size=100,
+            lr=0.1,
+            k=1,
+            persistent=True,
+            monitor=False,
+            shuffle=False,
         )
         wall, cpu = time.perf_counter() - t, time.process_time() - c
         W, a, b = m.params["W"], m.params["a"], m.params["b"]

@@ -303,15 +303,17 @@ class RBM:
         monitor: Any = None,
         rng: Any = None,
         progress: bool | None = None,
+        shuffle: bool = True,
     ) -> RBM:
         """Train by CD-k (Hinton 2002) or persistent CD (Tieleman 2008); returns self.
 
-        Each epoch visits the rows of ``v`` once in a new random order. For each
-        batch the update is Δθ ← momentum·Δθ + lr·(g − weight_decay·W), θ ← θ + Δθ,
-        with g the batch-mean :meth:`cd_gradient` (weight decay on W only). The
-        loop computes exactly that gradient, with the same random numbers and the
-        same operations (so the same numbers), in buffers made once per call (see
-        ``cd_step.CDStep``): no arrays are allocated per batch.
+        Each epoch visits the rows of ``v`` once, in a new random order (or, with
+        ``shuffle=False``, in the same batches every epoch, as scikit-learn's
+        ``BernoulliRBM`` does). For each batch the update is
+        Δθ ← momentum·Δθ + lr·(g − weight_decay·W), θ ← θ + Δθ, with g the
+        batch-mean :meth:`cd_gradient` (weight decay on W only). The loop computes
+        that gradient from the same random numbers, up to rounding, in buffers made
+        once per call (see ``cd_step.CDStep``): no arrays are allocated per batch.
 
         Parameters
         ----------
@@ -331,6 +333,9 @@ class RBM:
             For the order and the sampling; by default the model's own.
         progress : bool, optional
             A ``tqdm`` bar; default on, off under tests (``DLBOOK_PROGRESS=0``).
+        shuffle : bool
+            A new order of the rows each epoch (default), or the rows in their own
+            order, the same batches every epoch.
         """
         epochs = _positive_int("RBM.fit", "epochs", epochs)
         batch_size = _positive_int("RBM.fit", "batch_size", batch_size)
@@ -360,7 +365,7 @@ class RBM:
         bar = Bar(epochs * n_batches, "RBM.fit") if show else None
         for _ in range(epochs):
             start = time.perf_counter()
-            order = rng.permutation(n)
+            order = rng.permutation(n) if shuffle else xp.arange(n)
             for i in range(n_batches):
                 step(v, order[i * batch_size : (i + 1) * batch_size], rng)
                 if bar is not None:

@@ -76,22 +76,23 @@ def _uniform(gen: Any, bound: float, shape: tuple[int, ...], dtype: np.dtype) ->
 _BLAS: Any = None  # threadpoolctl's controller, made on first use; False where unavailable
 
 
-_THREADED_WORK = 1 << 24  # multiply-adds from which a product is worth sharing between threads
+_THREADED_WORK = 1 << 20  # multiply-adds from which a product is worth sharing between threads
 
 
 @contextlib.contextmanager
 def _one_blas_thread(xp: Any, work: int = 0) -> Iterator[None]:
-    """Run matrix products with fewer than ``work`` = 2^24 multiply-adds on one BLAS thread.
+    """Run matrix products of fewer than ``work`` = 2^20 multiply-adds on one BLAS thread.
 
-    NumPy only. One step multiplies (N, H) by (H, 4H): for N = 32, H = 128 about 2
-    million multiply-adds, too little to share between threads. With two OpenBLAS
-    threads each step waits for the other thread to wake; on a busy machine this made
-    a forward+backward pass 10× slower (700–1800 ms instead of 69 ms, measured for
-    benchmarks/lstm_step.py), and a small layer's backward pass 600× slower (500 ms
-    instead of 0.8 ms). So the time loop runs on one thread, and so do the products
-    over all steps of a small layer; the large ones (for the benchmark's LSTM, the
-    input projections of all steps and the weight gradients, 50–100 million
-    multiply-adds each) keep every thread the caller allows.
+    NumPy only. ``work`` is the size of each product in the block: for a time loop,
+    one step's (N, H) @ (H, G). Sharing a product between OpenBLAS threads costs a
+    wake-up of the other thread per call: for small products that costs more than
+    it saves (a small layer's backward pass took 500 ms instead of 0.8 ms on a busy
+    machine). From about a million multiply-adds the second thread pays: the
+    benchmark's LSTM step, (32, 128) @ (128, 512), 2 million, takes 60 µs on one
+    thread and 30–45 µs on two on a quiet 2-core machine, so its time loop uses every
+    thread the caller allows (benchmarks/lstm_step.py). On a machine with more busy
+    threads than cores, threads wait for each other: cap the BLAS threads there
+    (``threadpoolctl``, or ``OPENBLAS_NUM_THREADS=1``).
     """
     global _BLAS
     if xp is not np or work >= _THREADED_WORK:
@@ -353,26 +354,31 @@ class LSTM(L.Layer):
         cs = xp.empty((t + 1, n, H), dtype=Wx.dtype)
         hs[0] = _state("LSTM", "h0", h0, (n, H), Wx)
         cs[0] = _state("LSTM", "c0", c0, (n, H), Wx)
-        # σ(a) = 1 / (1 + e^−a) and tanh(a) = 2σ(2a) − 1: one exp for all four gates, once
-        # the weights are scaled by −1 (i, f, o) and −2 (g); both scalings are exact
+        # σ(a) = 1 / (1 + e^−a) and tanh(a) = 2σ(2a) − 1 = 2 / (1 + e^−2a) − 1: one exp for
+        # all four gates, once the weights are scaled by −1 (i, f, o) and −2 (g), both
+        # exact; then m / (1 + e) + d with m = 1, d = 0 (i, f, o) and m = 2, d = −1 (g),
+        # whole rows at a time (ufuncs on contiguous rows run faster than on one block)
         k = xp.full((4 * H,), -1.0, dtype=Wx.dtype)
         k[2 * H : 3 * H] = -2.0
+        m = xp.ones((4 * H,), dtype=Wx.dtype)
+        m[2 * H : 3 * H] = 2.0
+        d = xp.zeros((4 * H,), dtype=Wx.dtype)
+        d[2 * H : 3 * H] = -1.0
         Whk = Wh * k
         gates = _input_projection(x, Wx * k, b * k)  # (T, N, 4H), one matmul for all steps
         tanh_c = xp.empty((t, n, H), dtype=Wx.dtype)
         tmp, ig = xp.empty((n, 4 * H), dtype=Wx.dtype), xp.empty((n, H), dtype=Wx.dtype)
-        # one BLAS thread for the small products of the loop; e^−a = inf gives σ = 0, rightly
-        with _one_blas_thread(xp), _quiet_overflow(xp):
+        # threads for the step's product when large enough; e^−a = inf gives σ = 0, rightly
+        with _one_blas_thread(xp, work=n * H * 4 * H), _quiet_overflow(xp):
             for s in range(t):
                 a = gates[s]
                 xp.matmul(hs[s], Whk, out=tmp)  # (N, H) @ (H, 4H): all four gates at once
                 a += tmp
                 xp.exp(a, out=a)
                 a += 1.0
-                xp.reciprocal(a, out=a)  # i, f, o = σ(a); the g block holds σ(2a_g)
+                xp.divide(m, a, out=a)
+                a += d  # i, f, o = σ(a); g = tanh(a_g)
                 i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-                g *= 2.0
-                g -= 1.0  # g = tanh(a_g)
                 c = cs[s + 1]
                 xp.multiply(f, cs[s], out=c)
                 xp.multiply(i, g, out=ig)
@@ -426,7 +432,7 @@ class LSTM(L.Layer):
         dh = xp.zeros((n, H), dtype=Wh.dtype)  # ∂C/∂h_t from step t+1
         dc = xp.zeros((n, H), dtype=Wh.dtype)  # ∂C/∂c_t from step t+1
         tmp = xp.empty((n, H), dtype=Wh.dtype)
-        with _one_blas_thread(xp):
+        with _one_blas_thread(xp, work=n * H * 4 * H):
             for s in range(t - 1, -1, -1):
                 dh += dht[s]  # ∂C/∂h_t: from the output at t and from step t+1
                 xp.multiply(dh, r[s], out=tmp)
