@@ -245,13 +245,15 @@ def render(res: dict[str, Any] | None) -> list[str]:
         f"steps, clipping to norm {CLIP:g}, Adam η = {LR}) against the same model in PyTorch. "
         f"{res['threads']} thread{'s' if res['threads'] != 1 else ''} on both sides; each side "
         f"ran in {res['rounds']} fresh processes, alternating, each timing {res['steps']} calls "
-        f"after {WARMUP} untimed ones; medians. dlbook runs the time loop of each recurrent "
-        "layer, and its products smaller than 2^24 multiply-adds, on one BLAS thread (see "
-        "`dlbook/rnn.py`, `_one_blas_thread`); its large products over all steps, its "
-        "other layers, and all of PyTorch use every thread given. The paired ratio is the "
-        "median of the ratios within each round (range in brackets); the CPU-time ratio "
-        "compares `time.process_time` per call, which other jobs disturb far less than "
-        "the wall clock (with several threads it also counts time threads spend waiting).",
+        f"after {WARMUP} untimed ones; medians. dlbook runs matrix products smaller than "
+        "2^20 multiply-adds on one BLAS thread (see `dlbook/rnn.py`, `_one_blas_thread`): "
+        "here every product, the (32, 128) @ (128, 512) of each step included, is larger "
+        "and uses every thread given, as does all of PyTorch; NumPy's elementwise "
+        "operations run on one thread. PyTorch's `nn.LSTM` runs oneDNN's fused LSTM. "
+        "The paired ratio is the median of the ratios within each round (range in "
+        "brackets); the CPU-time ratio compares `time.process_time` per call, which "
+        "other jobs disturb far less than the wall clock (with several threads it also "
+        "counts time threads spend waiting).",
         "",
     ]
     if not res["torch"]:
