@@ -167,6 +167,17 @@ def test_rbm_benchmark_section_replaces_only_itself(tmp_path):
     assert "kept too" in text
 
 
+def test_rbm_pseudo_likelihood_counts_as_equal_unless_worse_by_two_standard_errors():
+    rbm_pcd = _module("rbm_pcd")
+    theirs = [-110.0, -109.0, -111.0, -110.0]  # mean -110, variance 2/3
+    diff, se, ok = rbm_pcd.pl_difference([-110.5, -109.5, -111.5, -110.5], theirs)
+    assert diff == pytest.approx(-0.5) and se == pytest.approx((2 * (2 / 3) / 4) ** 0.5)
+    assert ok  # 0.5 below, within two standard errors (0.82)
+    diff, se, ok = rbm_pcd.pl_difference([-112.0, -111.0, -113.0, -112.0], theirs)
+    assert diff == pytest.approx(-2.0) and not ok  # clearly worse
+    assert rbm_pcd.pl_difference([-108.0, -108.1], theirs)[2]  # better
+
+
 def test_before_after_worker_measures_this_tree(tmp_path):
     """One process of ``before_after.py`` on the working tree: an epoch and two step times."""
     before_after = _module("before_after")
