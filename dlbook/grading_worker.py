@@ -29,6 +29,7 @@ __all__ = ["DEFAULT_TIMEOUT", "grade_one"]
 
 DEFAULT_TIMEOUT = 600.0
 _GRACE = 2.5  # seconds the worker keeps back from its deadline to shut its kernel down
+_STARTS = 3  # kernel starts tried before a notebook "could not run" (see _start_kernel)
 
 
 # --- the code run inside the learner's kernel after the run ------------------------------------
@@ -121,7 +122,6 @@ def grade_one(
     process that it kills at the deadline; called directly, nothing is killed.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from . import exercises
@@ -156,21 +156,13 @@ def grade_one(
 
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     report.cells = len(code_cells)
-    client = NotebookClient(
-        nb,
-        timeout=max(1, int(deadline - time.monotonic())),
-        kernel_name="python3",
-        allow_errors=True,
-        interrupt_on_timeout=False,
-        shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(path.resolve().parent)}},
-    )
     # Keep time for the grading: 40 % of the budget, at most 60 s.
     run_until = deadline - _GRACE - min(60.0, 0.4 * (deadline - t0))
     stopped = "the notebook stopped first"
     pending = {ex.id: ExerciseGrade(ex.id, "not graded", stopped) for ex in items}
     try:
-        with client.setup_kernel():
+        with contextlib.ExitStack() as stack:
+            client = _start_kernel(stack, nb, path, deadline)
             report.status = "ran"
             for index in code_cells:
                 left = run_until - time.monotonic()
@@ -208,6 +200,45 @@ def grade_one(
     report.exercises = [pending[ex.id] for ex in items]
     report.seconds = round(time.monotonic() - t0, 2)
     return report
+
+
+def _start_kernel(stack: contextlib.ExitStack, nb: Any, path: Path, deadline: float) -> Any:
+    """A ``NotebookClient`` for ``nb`` with its kernel started, shut down when ``stack`` closes.
+
+    A kernel that dies before it answers is started again, on fresh ports, up to
+    ``_STARTS`` times while time is left. Workers that start kernels at the same time
+    race for ports: jupyter_client finds free ports by binding and releasing them and
+    writes them into the connection file; when another process takes one before the
+    kernel binds it, the kernel exits with "Address already in use" and nbclient
+    raises "Kernel died before replying to kernel_info" (jupyter/jupyter_client#487).
+    That is not the learner's notebook failing, and it must not be graded as one.
+    """
+    from nbclient import NotebookClient
+
+    for start in range(1, _STARTS + 1):
+        left = deadline - _GRACE - time.monotonic()
+        client = NotebookClient(
+            nb,
+            timeout=max(1, int(left)),
+            startup_timeout=max(1, int(min(60.0, left))),
+            kernel_name="python3",
+            allow_errors=True,
+            interrupt_on_timeout=False,
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(path.resolve().parent)}},
+        )
+        try:
+            stack.enter_context(client.setup_kernel())
+            return client
+        except Exception as exc:
+            if client.km is not None:  # nbclient cleans up after some failures, not all
+                with contextlib.suppress(Exception):
+                    client._cleanup_kernel()
+            if start == _STARTS or deadline - _GRACE - time.monotonic() < 1:
+                raise RuntimeError(
+                    f"the kernel did not start ({start} tries): {type(exc).__name__}: {exc}"
+                ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _execute(client: Any, cell: Any, index: int, store_history: bool = True) -> str:

@@ -202,15 +202,70 @@ def test_hanging_dying_and_unreadable_notebooks_exit_2_within_the_timeout(tmp_pa
         f"4 notebooks, --timeout {timeout:g}: {wall:.1f} s wall; "
         + ", ".join(f"{r.seconds:.1f} s" for r in reports)
     )
-    assert grading.exit_code(reports) == 2
     h, s, d, j = reports
+    assert grading.exit_code(reports) == 2, reports
     assert wall <= timeout + 5  # all four at once: each costs no more than its timeout
-    assert h.status == "timed out" and h.seconds <= timeout + 1
+    assert h.status == "timed out" and h.seconds <= timeout + 1, h
     assert _by_id(h)["01.step_function"].status == "passed", h  # graded after the interrupt
-    assert _by_id(h)["01.net_input"].status == "not attempted"  # its cell never ran
-    assert s.status == "timed out" and s.seconds <= timeout + 1
-    assert d.status == "kernel died" and "cell 3" in d.message
-    assert j.status == "could not run" and "not a readable notebook" in j.message
+    assert _by_id(h)["01.net_input"].status == "not attempted", h  # its cell never ran
+    assert s.status == "timed out" and s.seconds <= timeout + 1, s
+    assert d.status == "kernel died" and "cell 3" in d.message, d
+    assert j.status == "could not run" and "not a readable notebook" in j.message, j
+
+
+def _take_the_shell_port(monkeypatch, first_starts):
+    """The first ``first_starts`` kernels are given a port that is taken (the lost race).
+
+    What jupyter/jupyter_client#487 does now and then to kernels started at once: the
+    port written into the connection file is bound by someone else when the kernel
+    binds it, and the kernel exits with ZMQError "Address already in use".
+    """
+    import socket
+
+    from nbclient import NotebookClient
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    create = NotebookClient.create_kernel_manager
+    managers = []
+
+    def create_kernel_manager(self):
+        km = create(self)
+        managers.append(km)
+        if len(managers) <= first_starts:
+            km.cache_ports = False  # else jupyter_client's port cache chooses the ports
+            km.shell_port = taken.getsockname()[1]
+        return km
+
+    monkeypatch.setattr(NotebookClient, "create_kernel_manager", create_kernel_manager)
+    return taken, managers
+
+
+@pytest.mark.slow
+def test_a_kernel_that_loses_the_port_race_is_started_again(tmp_path, monkeypatch):
+    """Not "could not run": the failed start was the grader's, not the learner's."""
+    nb = _write(tmp_path / "01_solved.ipynb", [HEAD, STEP, NET])
+    taken, managers = _take_the_shell_port(monkeypatch, first_starts=1)
+    with taken:
+        report = grading_worker.grade_one(nb, timeout=120)
+    assert len(managers) == 2
+    assert report.status == "ran" and report.cells_run == 3, report
+    assert _by_id(report)["01.step_function"].status == "passed", report
+    assert _by_id(report)["01.net_input"].status == "passed", report
+
+
+@pytest.mark.slow
+def test_a_kernel_that_never_starts_is_reported_with_the_reason(tmp_path, monkeypatch):
+    nb = _write(tmp_path / "01_solved.ipynb", [HEAD, STEP, NET])
+    taken, managers = _take_the_shell_port(monkeypatch, first_starts=99)
+    with taken:
+        report = grading_worker.grade_one(nb, timeout=120)
+    assert len(managers) == grading_worker._STARTS == 3
+    assert report.status == "could not run" and report.cells_run == 0, report
+    assert "the kernel did not start (3 tries)" in report.message, report
+    assert "Kernel died before replying" in report.message, report
+    assert {e.status for e in report.exercises} == {"not graded"}
 
 
 @pytest.mark.slow
