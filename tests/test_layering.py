@@ -84,6 +84,9 @@ def test_a_clean_package_passes(tmp_path):
         ({"layers.py": "from . import backend as B\nB._set(1)\n"}, "layers uses backend._set"),
         # a module over 400 lines of code
         ({"layers.py": "x = 1\n" * 401}, "layers.py: 401 lines of code, over 400"),
+        # a module in neither list, at the top and in a subpackage
+        ({"helpers.py": ""}, "helpers is neither compute nor face"),
+        ({"extras/__init__.py": "", "extras/more.py": ""}, "extras.more is neither"),
     ],
 )
 def test_each_rule_catches_its_plant(tmp_path, plant, words):

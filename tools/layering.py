@@ -4,7 +4,7 @@
 
 Reads every module of a package with ``ast`` (nothing is imported) and records
 every ``import``, at module level or inside a function (a lazy import is still an
-arrow). Four rules:
+arrow). Six rules:
 
 1. **No upward import.** A compute module (the numeric core: ``backend`` …
    ``text``, the training and measuring modules) imports nothing from the teaching
@@ -20,6 +20,8 @@ arrow). Four rules:
    chapters' exercise texts (``exercises/chNN.py``). A line of code is a line that
    holds a token of code: blank lines, comment-only lines and the lines of
    docstrings (the first string of a module, class or function) do not count.
+6. **Every module placed**: each module is in :data:`COMPUTE` or :data:`FACE` (the
+   package's ``__init__`` aside), so that rule 1 cannot miss a new module.
 
 ``tests/test_layering.py`` runs the checks on dlbook and on planted violations.
 """
@@ -42,7 +44,7 @@ COMPUTE = frozenset(
     "backend errors _io functions layers conv rnn network optim gradcheck rbm dbn rl word2vec "
     "text neurons perceptron autodiff history inputs training saving models diagnostics search "
     "throughput experiments testing datasets layer_base losses batchnorm milestones "
-    "sequence long_lag cd_step".split()
+    "sequence long_lag cd_step progressbar glossary".split()
 )
 #: Teaching and face modules: they sit on top and import the core, never the reverse.
 FACE = (
@@ -54,6 +56,7 @@ FACE = (
     "grading_records",
     "grading_scan",
     "grading_worker",
+    "notebook_env",
     "doctor",
     "cli",
     "__main__",
@@ -301,8 +304,18 @@ def big_modules(mods: dict[str, Module]) -> list[str]:
     return out
 
 
+def unplaced_modules(mods: dict[str, Module]) -> list[str]:
+    """Rule 6: modules in neither :data:`COMPUTE` nor :data:`FACE` (rule 1 would skip them)."""
+    return [
+        f"{_where(mod)}: {mod.name} is neither compute nor face: add it to COMPUTE or FACE "
+        "in tools/layering.py"
+        for mod in mods.values()
+        if mod.name and mod.top not in COMPUTE and mod.top not in FACE
+    ]
+
+
 def violations(package: Path) -> list[str]:
-    """Every violation of the five rules in ``package``."""
+    """Every violation of the six rules in ``package``."""
     mods = read(package)
     return [
         *upward_imports(mods),
@@ -310,6 +323,7 @@ def violations(package: Path) -> list[str]:
         *cupy_outside_backend(mods),
         *private_names(mods),
         *big_modules(mods),
+        *unplaced_modules(mods),
     ]
 
 
