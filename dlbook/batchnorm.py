@@ -12,6 +12,7 @@ import numpy as np
 
 from . import backend
 from .errors import check_float_array as _check_float
+from .errors import check_int
 from .layer_base import Layer
 from .layer_base import check_cached as _check_cached
 from .layer_base import check_dout as _check_dout
@@ -61,14 +62,7 @@ class BatchNorm(Layer):
         self, num_features: int, momentum: float = 0.1, eps: float = 1e-5, dtype: Any = np.float32
     ) -> None:
         super().__init__()
-        if (
-            not isinstance(num_features, numbers.Integral)
-            or isinstance(num_features, bool)
-            or num_features < 1
-        ):
-            raise ValueError(
-                f"BatchNorm: num_features must be a positive int; got {num_features!r}."
-            )
+        num_features = check_int("BatchNorm", "num_features", num_features)
         if not isinstance(momentum, numbers.Real) or not 0.0 < float(momentum) <= 1.0:
             raise ValueError(f"BatchNorm: momentum must be in (0, 1]; got {momentum!r}.")
         if not isinstance(eps, numbers.Real) or not float(eps) > 0.0:

@@ -38,6 +38,7 @@ import numpy as np
 
 from . import backend
 from .errors import check_float_array as _check_float
+from .errors import check_int
 from .layers import Layer
 from .layers import check_cached as _check_cached
 from .layers import check_dout as _check_dout
@@ -324,11 +325,8 @@ class Conv2D(Layer):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        for arg, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"Conv2D: {arg} must be a positive int; got {value!r}.")
-        self.in_channels = int(in_channels)
-        self.out_channels = int(out_channels)
+        self.in_channels = check_int("Conv2D", "in_channels", in_channels)
+        self.out_channels = check_int("Conv2D", "out_channels", out_channels)
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D", 1)
         self.stride = _pair(stride, "stride", "Conv2D", 1)
         self.padding = _pair(padding, "padding", "Conv2D", 0)

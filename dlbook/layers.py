@@ -25,6 +25,7 @@ from . import backend
 from . import functions as F
 from .batchnorm import BatchNorm
 from .errors import check_float_array as _check_float
+from .errors import check_int
 from .layer_base import LAYERS, Layer, Loss, check_cached, check_dout, from_config, layer_class
 from .losses import MeanSquaredError, SoftmaxCrossEntropy
 
@@ -100,11 +101,8 @@ class Dense(Layer):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        for arg, value in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"Dense: {arg} must be a positive int; got {value!r}.")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features = check_int("Dense", "in_features", in_features)
+        self.out_features = check_int("Dense", "out_features", out_features)
         self.init = init
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":

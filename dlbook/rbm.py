@@ -38,7 +38,7 @@ import numpy as np
 from . import backend
 from ._io import NpzArchive, atomic_write, check_declared_sizes
 from .cd_step import CDStep
-from .errors import message
+from .errors import check_int, message
 from .functions import sigmoid
 from .progressbar import Bar, progress_enabled
 
@@ -68,12 +68,6 @@ def softplus(x: Array) -> Array:
     xp.log(y, out=y)
     y += xp.maximum(x, 0)
     return y
-
-
-def _positive_int(where: str, name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        raise ValueError(message(where, name, "an int >= 1", value))
-    return int(value)
 
 
 def _nonnegative(where: str, name: str, value: Any) -> float:
@@ -127,8 +121,8 @@ class RBM:
         dtype: Any = np.float32,
         init_scale: float = 0.01,
     ) -> None:
-        self.n_visible = _positive_int("RBM", "n_visible", n_visible)
-        self.n_hidden = _positive_int("RBM", "n_hidden", n_hidden)
+        self.n_visible = check_int("RBM", "n_visible", n_visible)
+        self.n_hidden = check_int("RBM", "n_hidden", n_hidden)
         if visible not in VISIBLE_TYPES:
             raise ValueError(f"RBM: visible must be one of {VISIBLE_TYPES}; got {visible!r}.")
         self.visible = visible
@@ -245,7 +239,7 @@ class RBM:
         step updates a whole layer. Returns the visible states after k steps,
         shape (N, V).
         """
-        k = _positive_int("RBM.gibbs", "k", k)
+        k = check_int("RBM.gibbs", "k", k)
         rng = self.rng if rng is None else backend.default_rng(rng)
         v = self._check(v, self.n_visible, "v", "gibbs")
         for _ in range(k):
@@ -337,9 +331,9 @@ class RBM:
             A new order of the rows each epoch (default), or the rows in their own
             order, the same batches every epoch.
         """
-        epochs = _positive_int("RBM.fit", "epochs", epochs)
-        batch_size = _positive_int("RBM.fit", "batch_size", batch_size)
-        k = _positive_int("RBM.fit", "k", k)
+        epochs = check_int("RBM.fit", "epochs", epochs)
+        batch_size = check_int("RBM.fit", "batch_size", batch_size)
+        k = check_int("RBM.fit", "k", k)
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
             raise ValueError(message("RBM.fit", "lr", "a float > 0", lr))
         momentum = _nonnegative("RBM.fit", "momentum", momentum)
@@ -492,8 +486,8 @@ class RBM:
             std(w) / (√n_runs · mean(w)): about ± spread is how far log_z wanders
             between repetitions. AIS tends to *under*-estimate log Z.
         """
-        n_betas = _positive_int("RBM.log_partition_ais", "n_betas", n_betas)
-        n_runs = _positive_int("RBM.log_partition_ais", "n_runs", n_runs)
+        n_betas = check_int("RBM.log_partition_ais", "n_betas", n_betas)
+        n_runs = check_int("RBM.log_partition_ais", "n_runs", n_runs)
         if self.visible != "bernoulli":
             raise ValueError("RBM.log_partition_ais: written for Bernoulli visible units.")
         rng = self.rng if rng is None else backend.default_rng(rng)

@@ -39,11 +39,10 @@ import numpy as np
 
 from . import backend
 from . import layers as L
-from .errors import check_float_array
+from .errors import check_float_array, check_int
 from .sequence import Embedding, TimeDense, TimeSoftmaxCrossEntropy, clip_grad_norm
 from .sequence import check_dtype as _check_dtype
 from .sequence import check_sequence as _check_sequence
-from .sequence import check_size as _check_size
 
 __all__ = [
     "LSTM",
@@ -173,8 +172,8 @@ class RNN(L.Layer):
         self, input_size: int, hidden_size: int, rng: Any = 0, dtype: Any = np.float32
     ) -> None:
         super().__init__()
-        self.input_size = _check_size("RNN", "input_size", input_size)
-        self.hidden_size = _check_size("RNN", "hidden_size", hidden_size)
+        self.input_size = check_int("RNN", "input_size", input_size)
+        self.hidden_size = check_int("RNN", "hidden_size", hidden_size)
         self.dtype = _check_dtype("RNN", dtype)
         gen = backend.default_rng(rng)
         d, h, k = self.input_size, self.hidden_size, 1.0 / np.sqrt(hidden_size)
@@ -303,8 +302,8 @@ class LSTM(L.Layer):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        self.input_size = _check_size("LSTM", "input_size", input_size)
-        self.hidden_size = _check_size("LSTM", "hidden_size", hidden_size)
+        self.input_size = check_int("LSTM", "input_size", input_size)
+        self.hidden_size = check_int("LSTM", "hidden_size", hidden_size)
         self.dtype = _check_dtype("LSTM", dtype)
         if not isinstance(forget_bias, numbers.Real) or isinstance(forget_bias, bool):
             raise TypeError(f"LSTM: forget_bias must be a number; got {forget_bias!r}.")

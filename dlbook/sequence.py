@@ -18,7 +18,7 @@ import numpy as np
 
 from . import backend
 from . import layers as L
-from .errors import check_float_array
+from .errors import check_float_array, check_int
 
 __all__ = [
     "Embedding",
@@ -26,17 +26,10 @@ __all__ = [
     "TimeSoftmaxCrossEntropy",
     "check_dtype",
     "check_sequence",
-    "check_size",
     "clip_grad_norm",
 ]
 
 Array = Any  # numpy.ndarray, cupy.ndarray or the fake device's array
-
-
-def _check_size(layer: str, name: str, value: Any) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{layer}: {name} must be a positive int; got {value!r}.")
-    return int(value)
 
 
 def _check_dtype(layer: str, dtype: Any) -> np.dtype:
@@ -62,7 +55,7 @@ def _check_sequence(layer: str, x: Any, size: int) -> None:
 
 
 # Public names for the recurrent layers (dlbook.rnn), which use the ones above.
-check_size, check_dtype, check_sequence = _check_size, _check_dtype, _check_sequence
+check_dtype, check_sequence = _check_dtype, _check_sequence
 
 
 class Embedding(L.Layer):
@@ -90,8 +83,8 @@ class Embedding(L.Layer):
         self, num_embeddings: int, embedding_dim: int, rng: Any = 0, dtype: Any = np.float32
     ) -> None:
         super().__init__()
-        self.num_embeddings = _check_size("Embedding", "num_embeddings", num_embeddings)
-        self.embedding_dim = _check_size("Embedding", "embedding_dim", embedding_dim)
+        self.num_embeddings = check_int("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = check_int("Embedding", "embedding_dim", embedding_dim)
         self.dtype = _check_dtype("Embedding", dtype)
         gen = backend.default_rng(rng)
         shape = (self.num_embeddings, self.embedding_dim)

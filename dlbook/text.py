@@ -23,6 +23,7 @@ import numpy as np
 
 from . import backend
 from . import functions as F
+from .errors import check_int
 from .rnn import forward_with_state
 
 __all__ = [
@@ -131,10 +132,7 @@ def windows(ids: Any, batch_size: int, seq_len: int) -> tuple[np.ndarray, np.nda
     Built in chapter 06.
     """
     ids = np.asarray(backend.to_cpu(ids)).reshape(-1)  # host: data preparation
-    for name, value in (("batch_size", batch_size), ("seq_len", seq_len)):
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"windows: {name} must be a positive int; got {value!r}.")
-    n, t = int(batch_size), int(seq_len)
+    n, t = check_int("windows", "batch_size", batch_size), check_int("windows", "seq_len", seq_len)
     k = (len(ids) - 1) // (n * t)
     if k < 1:
         raise ValueError(
@@ -271,8 +269,7 @@ def sample(
     """
     if not isinstance(prompt, str) or not prompt:
         raise ValueError("sample: prompt must be a non-empty str (e.g. '\\n' or 'ROMEO:').")
-    if not isinstance(length, numbers.Integral) or isinstance(length, bool) or length < 0:
-        raise ValueError(f"sample: length must be an int >= 0; got {length!r}.")
+    length = check_int("sample", "length", length, low=0)
     if not isinstance(temperature, numbers.Real) or not temperature >= 0:
         raise ValueError(f"sample: temperature must be a number >= 0; got {temperature!r}.")
     gen = backend.default_rng(rng)

@@ -332,8 +332,8 @@ def test_shape_errors_name_the_dimension_and_the_output_size():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((0, 2, 3), "in_channels must be a positive int"),
-        ((1, 2.0, 3), "out_channels must be a positive int"),
+        ((0, 2, 3), "in_channels must be an int >= 1"),
+        ((1, 2.0, 3), "out_channels must be an int >= 1"),
         ((1, 2, 0), "kernel_size must be an int >= 1"),
         ((1, 2, (3, 3, 3)), "kernel_size must be an int >= 1 or a pair"),
         ((1, 2, 3, 0), "stride must be an int >= 1"),

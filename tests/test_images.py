@@ -84,7 +84,7 @@ def test_grid_flat_non_square_needs_image_shape():
     [
         ({"titles": ["a", "b"]}, "titles has 2 entries for 3 images"),
         ({"title_colors": ["red"]}, "title_colors has 1 entries"),
-        ({"ncols": 0}, "ncols must be a positive int"),
+        ({"ncols": 0}, "ncols must be an int >= 1"),
     ],
 )
 def test_grid_rejects_mismatched_arguments(kwargs, match):

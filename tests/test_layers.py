@@ -408,7 +408,7 @@ def test_constructor_errors():
         Dense(4, 2, init="glorot")
     with pytest.raises(ValueError, match="init must be"):
         Dense(4, 2, init=-1.0)
-    with pytest.raises(ValueError, match="in_features must be a positive int; got 0"):
+    with pytest.raises(ValueError, match="in_features must be an int >= 1; got 0"):
         Dense(0, 2)
     with pytest.raises(TypeError, match="dtype must be a float type"):
         Dense(4, 2, dtype=np.int32)

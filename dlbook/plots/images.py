@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .. import backend
+from ..errors import check_int
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -125,9 +126,7 @@ def image_grid(
     for name, seq in (("titles", titles), ("title_colors", title_colors)):
         if seq is not None and len(seq) != n:
             raise ValueError(f"image_grid: {name} has {len(seq)} entries for {n} images.")
-    if not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"image_grid: ncols must be a positive int; got {ncols!r}.")
-    ncols = min(ncols, n)
+    ncols = min(check_int("image_grid", "ncols", ncols), n)
     nrows = math.ceil(n / ncols)
     h, w = a.shape[1:]
     row_h = size * h / w + (0.45 if titles is not None else 0.1)
