@@ -245,3 +245,57 @@ def reference_problems(path: str | Path, written: set[str] | None = None) -> lis
                     f"{', '.join(missing)}, not written yet: mark it '(coming)'"
                 )
     return found
+
+
+# "−3.87 ± 0.14", "+1.1 ± 1.3", "1,234 ± 56": a measured mean and spread quoted in the prose.
+_NUM = r"[−+-]?\d[\d,]*(?:\.\d+)?"
+MEASURED = re.compile(rf"(?<![\w.])({_NUM})\s*±\s*({_NUM})(?![\d])")
+
+
+def _plain(text: str) -> str:
+    """Minus signs as '-', no thousands separators, '+-' and '+/-' as '±'."""
+    text = text.replace("−", "-").replace("+/-", "±").replace("+-", "±")
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+
+
+def _outputs(nb) -> str:
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "stream":
+                texts.append(str(out.get("text", "")))
+            else:
+                texts.append(str(out.get("data", {}).get("text/plain", "")))
+    return _plain("\n".join(texts))
+
+
+def measured_claim_problems(path: str | Path, elsewhere: str = "") -> list[str]:
+    """Every "mean ± spread" in the Markdown is printed by the chapter's own outputs.
+
+    Prose quotes measured numbers by hand; when a chapter is re-run and its outputs
+    change, a quoted number that no output prints any more is stale. A claim counts as
+    found when an output prints it with the same sign, or when ``elsewhere`` (the text of
+    benchmarks/RESULTS.md, where the prose cites a benchmark) holds it with either sign.
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    printed = _outputs(nb)
+    cited = _plain(elsewhere)
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for m in MEASURED.finditer(cell.source):
+            mean, spread = (_plain(g).lstrip("+") for g in m.groups())
+            tail = r"\s*±\s*" + re.escape(spread) + r"(?![\d])"
+            exact = r"(?<![\w.+-])\+?" + re.escape(mean) + tail
+            any_sign = r"(?<![\w.])[+-]?" + re.escape(mean.lstrip("-")) + tail
+            if re.search(exact, printed) or re.search(any_sign, cited):
+                continue
+            context = " ".join(cell.source[max(0, m.start() - 40) : m.end() + 20].split())
+            found.append(
+                f"{path.name}: markdown cell {i}: {m.group(0)!r} is printed by no output of "
+                f"the chapter (nor cited from benchmarks/RESULTS.md); stale after a re-run? "
+                f"…{context}…"
+            )
+    return found

@@ -182,3 +182,40 @@ def test_reference_check_flags_an_unmarked_reference(tmp_path):
     assert notebook_checks.reference_problems(path, written={"00", "07", "08", "09", "A"}) == []
     nbformat.write(new_notebook(cells=[new_markdown_cell("chapters 07–09")]), path)
     assert "names 09" in notebook_checks.reference_problems(path, written={"07", "08"})[0]
+
+
+RESULTS = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_measured_numbers_in_the_prose_are_printed_by_the_chapter(path):
+    """A "mean ± sd" quoted in the text is in the stored outputs (or cited from RESULTS.md)."""
+    assert notebook_checks.measured_claim_problems(path, RESULTS) == []
+
+
+def test_the_chapters_quote_measured_numbers_that_the_check_reads():
+    claims = [
+        m.group(0)
+        for path in CHAPTERS
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "markdown"
+        for m in notebook_checks.MEASURED.finditer(cell.source)
+    ]
+    assert len(claims) >= 40, claims  # 54 when the check was written
+
+
+def test_a_stale_measured_number_is_found(tmp_path):
+    printed = new_output("stream", name="stdout", text="CD-1: −1.60 ± 0.20 nats; n = 1,234 ± 56\n")
+
+    def found(prose, elsewhere=""):
+        cells = [_ran("print(...)", 1, [printed]), new_markdown_cell(prose)]
+        path = _write(tmp_path, "07_x.ipynb", cells)
+        return notebook_checks.measured_claim_problems(path, elsewhere)
+
+    assert found("CD-1 reached −1.60 ± 0.20 nats over 1234 ± 56 runs.") == []
+    assert found("CD-1 reached -1.60 +- 0.20 nats.") == []
+    for stale in ("−1.50 ± 0.20", "1.60 ± 0.20", "−1.60 ± 0.2", "−1.6 ± 0.20", "−11.60 ± 0.20"):
+        problems_ = found(f"CD-1 reached {stale} nats.")
+        assert len(problems_) == 1 and "markdown cell 1" in problems_[0], (stale, problems_)
+    assert found("0.12 ± 0.29 nats below.", elsewhere="| -0.12 ± 0.29 |") == []
+    assert found("0.12 ± 0.29 nats below.", elsewhere="| -0.12 ± 0.3 |") != []
