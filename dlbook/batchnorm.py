@@ -62,12 +62,11 @@ class BatchNorm(Layer):
         self, num_features: int, momentum: float = 0.1, eps: float = 1e-5, dtype: Any = np.float32
     ) -> None:
         super().__init__()
-        num_features = check_int("BatchNorm", "num_features", num_features)
+        self.num_features: int = check_int("BatchNorm", "num_features", num_features)
         if not isinstance(momentum, numbers.Real) or not 0.0 < float(momentum) <= 1.0:
             raise ValueError(f"BatchNorm: momentum must be in (0, 1]; got {momentum!r}.")
         if not isinstance(eps, numbers.Real) or not float(eps) > 0.0:
             raise ValueError(f"BatchNorm: eps must be a float > 0; got {eps!r}.")
-        self.num_features: int = int(num_features)
         self.momentum: float = float(momentum)
         self.eps: float = float(eps)
         self.dtype: np.dtype = np.dtype(dtype)

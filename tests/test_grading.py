@@ -213,42 +213,42 @@ def test_hanging_dying_and_unreadable_notebooks_exit_2_within_the_timeout(tmp_pa
     assert j.status == "could not run" and "not a readable notebook" in j.message, j
 
 
-def _take_the_shell_port(monkeypatch, first_starts):
-    """The first ``first_starts`` kernels are given a port that is taken (the lost race).
+def _grade_with_a_taken_port(tmp_path, monkeypatch, first_starts):
+    """Grade a solved notebook; the first ``first_starts`` kernels get a taken port.
 
     What jupyter/jupyter_client#487 does now and then to kernels started at once: the
     port written into the connection file is bound by someone else when the kernel
-    binds it, and the kernel exits with ZMQError "Address already in use".
+    binds it, and the kernel exits with ZMQError "Address already in use". Returns
+    the report and the kernel managers made.
     """
     import socket
 
     from nbclient import NotebookClient
 
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
+    nb = _write(tmp_path / "01_solved.ipynb", [HEAD, STEP, NET])
     create = NotebookClient.create_kernel_manager
     managers = []
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
 
-    def create_kernel_manager(self):
-        km = create(self)
-        managers.append(km)
-        if len(managers) <= first_starts:
-            km.cache_ports = False  # else jupyter_client's port cache chooses the ports
-            km.shell_port = taken.getsockname()[1]
-        return km
+        def create_kernel_manager(self):
+            km = create(self)
+            managers.append(km)
+            if len(managers) <= first_starts:
+                km.cache_ports = False  # else jupyter_client's port cache chooses the ports
+                km.shell_port = taken.getsockname()[1]
+            return km
 
-    monkeypatch.setattr(NotebookClient, "create_kernel_manager", create_kernel_manager)
-    return taken, managers
+        monkeypatch.setattr(NotebookClient, "create_kernel_manager", create_kernel_manager)
+        report = grading_worker.grade_one(nb, timeout=120)
+    return report, managers
 
 
 @pytest.mark.slow
 def test_a_kernel_that_loses_the_port_race_is_started_again(tmp_path, monkeypatch):
     """Not "could not run": the failed start was the grader's, not the learner's."""
-    nb = _write(tmp_path / "01_solved.ipynb", [HEAD, STEP, NET])
-    taken, managers = _take_the_shell_port(monkeypatch, first_starts=1)
-    with taken:
-        report = grading_worker.grade_one(nb, timeout=120)
+    report, managers = _grade_with_a_taken_port(tmp_path, monkeypatch, first_starts=1)
     assert len(managers) == 2
     assert report.status == "ran" and report.cells_run == 3, report
     assert _by_id(report)["01.step_function"].status == "passed", report
@@ -257,10 +257,7 @@ def test_a_kernel_that_loses_the_port_race_is_started_again(tmp_path, monkeypatc
 
 @pytest.mark.slow
 def test_a_kernel_that_never_starts_is_reported_with_the_reason(tmp_path, monkeypatch):
-    nb = _write(tmp_path / "01_solved.ipynb", [HEAD, STEP, NET])
-    taken, managers = _take_the_shell_port(monkeypatch, first_starts=99)
-    with taken:
-        report = grading_worker.grade_one(nb, timeout=120)
+    report, managers = _grade_with_a_taken_port(tmp_path, monkeypatch, first_starts=99)
     assert len(managers) == grading_worker._STARTS == 3
     assert report.status == "could not run" and report.cells_run == 0, report
     assert "the kernel did not start (3 tries)" in report.message, report
